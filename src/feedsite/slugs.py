@@ -1,0 +1,44 @@
+"""ASCII slugs from Chinese titles: pinyin of the Han characters plus Latin words."""
+from __future__ import annotations
+
+import hashlib
+
+from pypinyin import lazy_pinyin
+from slugify import slugify
+
+MAX_SLUG = 60
+
+
+def slugify_title(title: str, max_length: int = MAX_SLUG) -> str:
+    """`旋转式位置编码(ROPE)` -> `xuan-zhuan-shi-wei-zhi-bian-ma-rope`.
+
+    lazy_pinyin reads heteronyms in context (银行 -> yin-hang), which slugify's own
+    transliteration does not. The result only ever holds [a-z0-9-], so a title
+    like `../../x` can never name a path outside the content folder.
+    """
+    slug = _truncate(slugify(" ".join(lazy_pinyin(title))), max_length)
+    if not slug:
+        digest = hashlib.sha1(title.encode("utf-8")).hexdigest()[:8]
+        slug = f"article-{digest}"
+    return slug
+
+
+def _truncate(slug: str, max_length: int) -> str:
+    """Cut at a hyphen so no syllable is split (slugify's own cut can drop words)."""
+    if len(slug) <= max_length:
+        return slug
+    cut = slug[: max_length + 1].rsplit("-", 1)[0]
+    return (cut or slug[:max_length]).strip("-")
+
+
+def unique_slug(base: str, taken: set[str]) -> str:
+    """`base`, or `base-2`, `base-3` … whichever is free, still within MAX_SLUG."""
+    if base not in taken:
+        return base
+    n = 2
+    while True:
+        suffix = f"-{n}"
+        candidate = base[: MAX_SLUG - len(suffix)].rstrip("-") + suffix
+        if candidate not in taken:
+            return candidate
+        n += 1
