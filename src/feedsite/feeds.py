@@ -58,6 +58,9 @@ def parse_dump(source: str, data: bytes) -> tuple[list[Excerpt], list[SourceErro
         text = _decode(source, number, raw, problems)
         if text is None:
             continue
+        if _CONTROL.search(text):
+            problems.append(warning(source, number, "control characters removed"))
+            text = _CONTROL.sub("", text)
         stripped = text.strip()
         if not stripped or _PAGINATION.fullmatch(stripped):
             continue
@@ -75,9 +78,6 @@ def parse_dump(source: str, data: bytes) -> tuple[list[Excerpt], list[SourceErro
                 f"line has {len(stripped):,} characters, over the {MAX_EXCERPT_CHARS:,} an excerpt "
                 "may have; skipped"))
             continue
-        if _CONTROL.search(stripped):
-            problems.append(warning(source, number, "control characters removed"))
-            stripped = _CONTROL.sub("", stripped)
         excerpts.append(Excerpt(source, number, stripped))
     if not excerpts and not any(p.severity == "error" for p in problems):
         problems.append(SourceError(source, 1, "no excerpts found after the header"))

@@ -47,6 +47,8 @@ def _opening(text: str) -> str:
     head = []
     for span in spans:
         if span.kind in (INLINE, DISPLAY, UNCLOSED):
+            if not "".join(head).strip():
+                continue  # a formula before any words cannot name the excerpt
             head.append(span.text if span.kind == INLINE and len(span.text) < 12 else "")
             if span.kind != INLINE:
                 break

@@ -1,0 +1,41 @@
+# Quick start: `make site` builds the site, `make test` runs every test.
+# Both set everything up first, idempotently, on a fresh clone.
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+PYTHON ?= python3
+
+.PHONY: site test serve extract check bench system clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -e '.[test]'
+	@touch $(STAMP)
+
+# Debian packages the browser tests need: Chromium (a Playwright browser download
+# cannot work here) and a CJK font so pages render Chinese, not boxes.
+system:
+	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi 'WenQuanYi Micro Hei'; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
+	fi
+
+site: $(STAMP)
+	$(VENV)/bin/build-site
+
+extract: $(STAMP)
+	$(VENV)/bin/feedsite extract
+
+serve: $(STAMP)
+	$(VENV)/bin/feedsite serve
+
+check: $(STAMP)
+	$(VENV)/bin/feedsite check
+
+test: $(STAMP) system
+	$(PY) -m pytest
+
+bench: $(STAMP)
+	$(PY) bench/run.py
+
+clean:
+	rm -rf public .public.* .pytest_cache .hypothesis

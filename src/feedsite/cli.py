@@ -1,0 +1,104 @@
+"""Command line: `feedsite extract | build | serve | check`. The only place that
+turns problems into exit codes and messages; no traceback reaches a user."""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from .config import load_config
+from .errors import BuildFailed, Report, SourceError
+from .extract import generate, merge
+from .feeds import parse_dump
+from . import store
+
+EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
+
+
+def shown_path(path: Path) -> str:
+    """A path as the user would type it: relative to the working folder if inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def discover_dumps(paths: list[Path], report: Report) -> list[Path]:
+    found = []
+    for path in paths:
+        if path.is_dir():
+            found += [p for p in path.iterdir() if p.is_file() and not p.name.startswith(".")]
+        elif path.is_file():
+            found.append(path)
+        else:
+            report.error(shown_path(path), 0, "no such file or folder")
+    # Sorted, so the output never depends on the order the OS lists files in.
+    return sorted(set(found), key=lambda p: shown_path(p))
+
+
+def run_extract(config, paths: list[Path], content_dir: Path) -> tuple[dict, Report]:
+    report = Report()
+    excerpts = []
+    dumps = discover_dumps(paths, report)
+    for dump in dumps:
+        try:
+            data = dump.read_bytes()
+        except OSError as exc:
+            report.error(shown_path(dump), 0, f"cannot read: {exc.strerror}")
+            continue
+        found, problems = parse_dump(shown_path(dump), data)
+        excerpts += found
+        report.extend(problems)
+    generated = [generate(d, config) for d in merge(excerpts)]
+    existing, problems = store.read_existing(content_dir, shown_path(content_dir))
+    report.extend(problems)
+    writes, problems = store.plan(generated, existing, content_dir)
+    report.extend(problems)
+    store.apply(writes, content_dir)
+    counts = {"dumps": len(dumps), "excerpts": len(excerpts), "articles": len(generated)}
+    for status in ("new", "updated", "unchanged", "kept"):
+        counts[status] = sum(1 for w in writes if w.status == status)
+    return counts, report
+
+
+def cmd_extract(args) -> int:
+    config = load_config(Path(args.config))
+    paths = [Path(p) for p in args.paths] or [config.feeds_dir]
+    content_dir = Path(args.content) if args.content else config.content_dir
+    counts, report = run_extract(config, paths, content_dir)
+    for problem in report.problems:
+        print(problem, file=sys.stderr)
+    print(f"extract: {counts['dumps']} dumps, {counts['excerpts']} excerpts, "
+          f"{counts['articles']} articles: {counts['new']} new, {counts['updated']} updated, "
+          f"{counts['unchanged']} unchanged, {counts['kept']} kept as edited; "
+          f"{len(report.warnings)} warnings, {len(report.errors)} errors")
+    return EXIT_INPUT if report.errors else EXIT_OK
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="feedsite", description=__doc__.split("\n")[0])
+    sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    ex = sub.add_parser("extract", help="turn feed dumps into content/*.md")
+    ex.add_argument("paths", nargs="*", metavar="PATH", help="dump files or folders (default: feeds_dir)")
+    ex.add_argument("--content", metavar="DIR", help="content folder (default: content_dir)")
+    ex.add_argument("--config", default="site.yaml", help="site config (default: site.yaml)")
+    ex.set_defaults(run=cmd_extract)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)  # exits 2 on wrong usage
+    try:
+        return args.run(args)
+    except BuildFailed as failed:
+        for problem in failed.problems:
+            print(problem, file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        return 130
+
+
+def build_site(argv: list[str] | None = None) -> int:
+    return main(["build", *(sys.argv[1:] if argv is None else argv)])

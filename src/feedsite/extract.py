@@ -1,0 +1,140 @@
+"""Excerpts into articles: merge repeats, infer title, topic and tags, restore
+structure, count lost formulas. Pure: the plan of what to write comes out, and
+`store.py` applies it.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+
+from .classify import choose_tags, choose_topic
+from .config import SiteConfig
+from .errors import SourceError, warning
+from .feeds import Excerpt
+from .spans import count_lost
+from .structure import restore
+from .titles import MAX_TITLE, infer_title
+
+TRUNCATION = "..."
+ID_PREFIX_CHARS = 64  # an article is known by its opening, which every excerpt of it shares
+
+
+@dataclass(frozen=True)
+class Draft:
+    """One distinct article as the dumps show it, before inference."""
+    text: str  # the longest excerpt, truncation dots included
+    sources: tuple[str, ...]  # every `file:line` it was seen at
+
+    @property
+    def core(self) -> str:
+        return _core(self.text)
+
+    @property
+    def truncated(self) -> bool:
+        return self.text.endswith(TRUNCATION)
+
+    @property
+    def id(self) -> str:
+        return article_id(self.text)
+
+
+@dataclass(frozen=True)
+class Generated:
+    """The machine's draft of an article file: editable fields plus provenance."""
+    id: str
+    title: str
+    topic: str
+    tags: tuple[str, ...]
+    body: str
+    sources: tuple[str, ...]
+    truncated: bool
+    lost_formulas: int
+    first_seen: str  # where problems about it are reported
+
+    def editable(self) -> dict:
+        return {"title": self.title, "topic": self.topic, "tags": list(self.tags),
+                "body": self.body}
+
+
+def _core(text: str) -> str:
+    return text.removesuffix(TRUNCATION).rstrip()
+
+
+def article_id(text: str) -> str:
+    return hashlib.sha1(_core(text)[:ID_PREFIX_CHARS].encode("utf-8")).hexdigest()[:12]
+
+
+def fingerprint(title, topic, tags, body: str) -> str:
+    """Hash of the editable fields as generated; a mismatch later means a person edited."""
+    blob = json.dumps([title, topic, list(tags), body.strip()], ensure_ascii=False)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
+
+
+def _source_key(source: str) -> tuple[str, int]:
+    path, _, line = source.rpartition(":")
+    return path, int(line)
+
+
+def merge(excerpts: list[Excerpt]) -> list[Draft]:
+    """One Draft per distinct article. An excerpt whose text (minus `...`) begins
+    another excerpt is a shorter cut of the same article and merges into it."""
+    by_core: dict[str, list[Excerpt]] = {}
+    for excerpt in excerpts:
+        by_core.setdefault(_core(excerpt.text), []).append(excerpt)
+    cores = sorted(by_core)
+    # In sorted order every extension of a core follows it directly, so following
+    # "the next core extends me" links leads to the longest version.
+    target = {}
+    for i in range(len(cores) - 1, -1, -1):
+        nxt = cores[i + 1] if i + 1 < len(cores) else None
+        extends = nxt is not None and nxt.startswith(cores[i]) and cores[i]
+        target[cores[i]] = target[nxt] if extends else cores[i]
+    groups: dict[str, list[Excerpt]] = {}
+    for core in cores:
+        groups.setdefault(target[core], []).extend(by_core[core])
+    drafts = []
+    for core, members in groups.items():
+        # The longest text wins; among equals, a complete one beats a cut one.
+        best = max(members, key=lambda e: (len(_core(e.text)), not e.text.endswith(TRUNCATION)))
+        sources = tuple(sorted({e.where for e in members}, key=_source_key))
+        drafts.append(Draft(best.text, sources))
+    return sorted(drafts, key=lambda d: _source_key(d.sources[0]))
+
+
+def generate(draft: Draft, config: SiteConfig) -> Generated:
+    title = infer_title(draft.text)
+    topic = choose_topic(config, title, draft.text)
+    return Generated(
+        id=draft.id, title=title, topic=topic,
+        tags=tuple(choose_tags(config, topic, title, draft.text)),
+        body=restore(draft.text), sources=draft.sources, truncated=draft.truncated,
+        lost_formulas=count_lost(draft.text), first_seen=draft.sources[0],
+    )
+
+
+def dedupe_titles(articles: list[Generated], taken: set[str]) -> tuple[list[Generated], list[SourceError]]:
+    """Make every title unique across the site: a later article whose title is
+    already taken gets ` (2)`, ` (3)` … and a warning naming both places."""
+    first_at: dict[str, str] = {t: "an existing file" for t in taken}
+    out, problems = [], []
+    for article in articles:
+        title = article.title
+        if title in first_at:
+            n = 2
+            while (candidate := _numbered(title, n)) in first_at:
+                n += 1
+            path, line = _source_key(article.first_seen)
+            problems.append(warning(path, line, f"title '{title}' is also inferred for "
+                                                f"{first_at[title]}; using '{candidate}'"))
+            article = Generated(**{**article.__dict__, "title": candidate})
+        first_at[article.title] = article.first_seen
+        out.append(article)
+    return out, problems
+
+
+def _numbered(title: str, n: int) -> str:
+    suffix = f" ({n})"
+    base = title[: MAX_TITLE - len(suffix)]
+    return re.sub(r"[ …]+$", "", base) + suffix

@@ -1,0 +1,93 @@
+"""Split and write YAML front matter, in a fixed key order.
+
+`split` keeps line numbers true to the file: `body_line` is the file line the
+body starts on, so errors found in the body can point at the right line.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import yaml
+
+FENCE = "---"
+# The order keys are written in: what a person edits first, provenance last.
+KEY_ORDER = ("title", "slug", "topic", "tags", "date", "summary", "sources", "truncated",
+             "lost_formulas", "id", "fingerprint")
+
+
+@dataclass(frozen=True)
+class Split:
+    yaml_text: str
+    body: str
+    yaml_line: int  # file line of the first YAML line
+    body_line: int  # file line of the first body line
+
+
+class FrontMatterError(ValueError):
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line, self.message = line, message
+
+
+def split(text: str) -> Split:
+    text = text.removeprefix("\ufeff")
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip("\r") != FENCE:
+        raise FrontMatterError(1, "missing front matter: the file must start with a '---' line")
+    for i in range(1, len(lines)):
+        if lines[i].rstrip("\r") == FENCE:
+            body = "\n".join(lines[i + 1:])
+            return Split("\n".join(lines[1:i]), body, 2, i + 2)
+    raise FrontMatterError(1, "front matter is not closed by a '---' line")
+
+
+def parse(text: str) -> tuple[dict, Split]:
+    """(fields, split) or FrontMatterError with the file line of the problem."""
+    parts = split(text)
+    try:
+        fields = yaml.safe_load(parts.yaml_text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = parts.yaml_line + (mark.line if mark else 0)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise FrontMatterError(line, f"invalid YAML in front matter: {problem}") from None
+    if fields is None:
+        fields = {}
+    if not isinstance(fields, dict):
+        raise FrontMatterError(parts.yaml_line, "front matter must be a mapping of keys to values")
+    return fields, parts
+
+
+def key_lines(parts: Split) -> dict[str, int]:
+    """File line of each top-level key, for pointing errors at a field."""
+    lines = {}
+    for offset, line in enumerate(parts.yaml_text.split("\n")):
+        if line and not line[0].isspace() and ":" in line and not line.startswith("#"):
+            lines.setdefault(line.split(":", 1)[0].strip().strip("'\""), parts.yaml_line + offset)
+    return lines
+
+
+class _Dumper(yaml.SafeDumper):
+    """SafeDumper that double-quotes strings holding YAML line breaks.
+
+    With allow_unicode, PyYAML writes NEL (U+0085) and friends raw inside a
+    plain or single-quoted scalar, where a reader folds them into spaces; in
+    double quotes they are escaped and read back exactly.
+    """
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str):
+    risky = any(ch in "\x85\u2028\u2029" or not ch.isprintable() and ch not in "\t" for ch in value)
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"' if risky else None)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
+def dump(fields: dict, body: str) -> str:
+    """Front matter in KEY_ORDER (unknown keys after, as found), then the body."""
+    ordered = {k: fields[k] for k in KEY_ORDER if k in fields}
+    ordered.update((k, v) for k, v in fields.items() if k not in ordered)
+    yaml_text = yaml.dump(ordered, Dumper=_Dumper, allow_unicode=True, sort_keys=False,
+                          default_flow_style=False, width=10_000)
+    return f"{FENCE}\n{yaml_text}{FENCE}\n{body.rstrip(chr(10))}\n"

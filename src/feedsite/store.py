@@ -1,0 +1,156 @@
+"""The content folder: read what is there, decide what to write, write it safely.
+
+Hand edits are sacred. A file whose editable fields (title, topic, tags, body)
+no longer match the fingerprint it was written with has been edited by a
+person: only machine fields (sources, truncated, lost_formulas) are updated.
+"""
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import frontmatter
+from .errors import SourceError
+from .extract import Generated, dedupe_titles, fingerprint
+from .slugs import slugify_title, unique_slug
+from .spans import count_lost
+
+SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+@dataclass(frozen=True)
+class Existing:
+    path: Path
+    fields: dict | None  # None when the file cannot be parsed
+    body: str
+    id: str | None
+    sources: frozenset[str]
+
+    @property
+    def edited(self) -> bool:
+        f = self.fields or {}
+        return f.get("fingerprint") != fingerprint(
+            f.get("title"), f.get("topic"), f.get("tags") or [], self.body)
+
+
+@dataclass(frozen=True)
+class Write:
+    path: Path
+    text: str
+    status: str  # new, updated, unchanged, kept
+
+
+def read_existing(content_dir: Path, shown: str) -> tuple[list[Existing], list[SourceError]]:
+    existing, problems = [], []
+    for path in sorted(content_dir.glob("*.md")) if content_dir.is_dir() else []:
+        name = f"{shown}/{path.name}"
+        try:
+            text = path.read_text(encoding="utf-8")
+            fields, parts = frontmatter.parse(text)
+            existing.append(Existing(path, fields, parts.body, _str(fields.get("id")),
+                                     frozenset(map(str, fields.get("sources") or []))))
+        except (frontmatter.FrontMatterError, UnicodeDecodeError) as exc:
+            line = getattr(exc, "line", 1)
+            message = getattr(exc, "message", "not valid UTF-8")
+            problems.append(SourceError(name, line, f"{message}; file left as it is"))
+            # Still claim its id and slug so no duplicate of it is created.
+            raw = path.read_bytes().decode("utf-8", "replace")
+            found = re.search(r"^id: ['\"]?(\w+)", raw, re.M)
+            existing.append(Existing(path, None, "", found.group(1) if found else None,
+                                     frozenset()))
+    return existing, problems
+
+
+def _str(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def plan(generated: list[Generated], existing: list[Existing], content_dir: Path
+         ) -> tuple[list[Write], list[SourceError]]:
+    by_id = {e.id: e for e in existing if e.id}
+    matches: dict[str, Existing] = {}
+    for gen in generated:
+        match = by_id.get(gen.id) or next(
+            (e for e in existing if e.sources & set(gen.sources) and e not in matches.values()),
+            None)
+        if match is not None:
+            matches[gen.id] = match
+    regenerate = [g for g in generated
+                  if g.id not in matches or (matches[g.id].fields is not None
+                                             and not matches[g.id].edited)]
+    regenerated_paths = {matches[g.id].path for g in regenerate if g.id in matches}
+    taken_titles = {str(e.fields.get("title")) for e in existing
+                    if e.fields and e.path not in regenerated_paths}
+    renamed, problems = dedupe_titles(regenerate, taken_titles)
+    final = {g.id: g for g in renamed}
+
+    taken_slugs = {e.path.stem for e in existing}
+    writes = []
+    for gen in generated:
+        match = matches.get(gen.id)
+        if match is not None and match.fields is None:
+            continue  # unparseable file: reported, never overwritten
+        if match is None:
+            slug = unique_slug(slugify_title(final[gen.id].title), taken_slugs)
+            taken_slugs.add(slug)
+            path = content_dir / f"{slug}.md"
+            writes.append(Write(path, render(final[gen.id], slug), "new"))
+        elif gen.id in final:
+            text = render(final[gen.id], _slug_of(match))
+            writes.append(Write(match.path, text, _status(match.path, text, "updated")))
+        else:
+            text = keep_edits(match, gen)
+            writes.append(Write(match.path, text, "kept"))
+    return writes, problems
+
+
+def _slug_of(existing: Existing) -> str:
+    slug = str((existing.fields or {}).get("slug") or existing.path.stem)
+    return slug if SLUG_RE.fullmatch(slug) else existing.path.stem
+
+
+def _status(path: Path, text: str, changed: str) -> str:
+    try:
+        return "unchanged" if path.read_text(encoding="utf-8") == text else changed
+    except OSError:
+        return changed
+
+
+def render(gen: Generated, slug: str) -> str:
+    fields = {
+        "title": gen.title, "slug": slug, "topic": gen.topic, "tags": list(gen.tags),
+        "sources": list(gen.sources), "truncated": gen.truncated,
+        "lost_formulas": gen.lost_formulas, "id": gen.id,
+        "fingerprint": fingerprint(gen.title, gen.topic, gen.tags, gen.body),
+    }
+    return frontmatter.dump(fields, gen.body)
+
+
+def keep_edits(existing: Existing, gen: Generated) -> str:
+    """The person's file with only the machine fields brought up to date."""
+    fields = dict(existing.fields)
+    fields.update(sources=list(gen.sources), truncated=gen.truncated,
+                  lost_formulas=count_lost(existing.body), id=gen.id)
+    return frontmatter.dump(fields, existing.body)
+
+
+def apply(writes: list[Write], content_dir: Path) -> None:
+    """Write changed files atomically; never outside the content folder."""
+    root = content_dir.resolve()
+    root.mkdir(parents=True, exist_ok=True)
+    for write in writes:
+        target = write.path.resolve()
+        if target.parent != root or target.suffix != ".md":
+            raise ValueError(f"refusing to write outside {root}: {target}")
+        try:
+            if target.read_text(encoding="utf-8") == write.text:
+                continue
+        except OSError:
+            pass
+        fd, tmp = tempfile.mkstemp(dir=root, prefix=".tmp-", suffix=".md")
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+            out.write(write.text)
+        os.replace(tmp, target)
