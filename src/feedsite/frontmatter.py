@@ -47,7 +47,9 @@ def parse(text: str) -> tuple[dict, Split]:
     try:
         fields = yaml.safe_load(parts.yaml_text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        # The context mark is where the broken construct began (the line a person
+        # edited); the problem mark is often the line after.
+        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
         line = parts.yaml_line + (mark.line if mark else 0)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise FrontMatterError(line, f"invalid YAML in front matter: {problem}") from None
