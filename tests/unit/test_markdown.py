@@ -1,0 +1,217 @@
+import html
+import re
+
+import pytest
+from hypothesis import assume, given, settings, strategies as st
+
+from conftest import real_excerpt_lines
+from feedsite.markdown import Heading, render_markdown
+from feedsite.spans import LOST, PROSE, split_spans
+from feedsite.structure import restore
+
+MATH = re.compile(r'<span class="math math-(inline|display)">(.*?)</span>', re.S)
+LOST_SPAN = ('<span class="lost-formula" role="img" aria-label="公式缺失" '
+             'title="此处的公式在来源中已丢失">{}</span>')
+
+
+def math_in(out: str) -> list[tuple[str, str]]:
+    return MATH.findall(out)
+
+
+# (source formula, what must appear between the span tags) — written out by hand.
+FORMULAS = [
+    (r"\(a_1*b_2\)", r"\(a_1*b_2\)"),
+    (r"\(x_{i}^{*} * y_{j}\)", r"\(x_{i}^{*} * y_{j}\)"),
+    (r"\(\{a\} \\ b\)", r"\(\{a\} \\ b\)"),
+    (r"\(|x|_2\)", r"\(|x|_2\)"),
+    (r"\(a<b\)", r"\(a&lt;b\)"),
+    (r"\(a>b & c\)", r"\(a&gt;b &amp; c\)"),
+    (r"\(\mathbb{E}_{q}[\log p]\)", r"\(\mathbb{E}_{q}[\log p]\)"),
+    (r"\(<script>x</script>\)", r"\(&lt;script&gt;x&lt;/script&gt;\)"),
+    (r"\[a_1*b_2\]", r"\[a_1*b_2\]"),
+    (r"\[\begin{aligned} a &= b_1 \\ c &< d \end{aligned}\]",
+     r"\[\begin{aligned} a &amp;= b_1 \\ c &amp;&lt; d \end{aligned}\]"),
+    (r"\[\left|x\right| = \{x_i\}_{i=1}^n\]", r"\[\left|x\right| = \{x_i\}_{i=1}^n\]"),
+    (r"\[a \\]b\]", r"\[a \\]b\]"),
+    (r"\[\text{_*_}\]", r"\[\text{_*_}\]"),
+]
+
+
+@pytest.mark.parametrize("source, shown", FORMULAS)
+def test_formula_reaches_html_byte_for_byte(source, shown):
+    kind = "inline" if source.startswith(r"\(") else "display"
+    out = render_markdown(f"前 {source} 后")
+    assert out.html == f'<p>前 <span class="math math-{kind}">{shown}</span> 后</p>\n'
+    assert out.formula_count == 1 and out.has_math and out.lost_count == 0
+
+
+def test_display_math_mid_paragraph_stays_in_one_paragraph():
+    out = render_markdown(r"由此得到 \[p_k = x_k * W\] 其中 \(W\) 是矩阵。")
+    assert out.html.count("<p>") == 1
+    assert "<div" not in out.html
+    assert math_in(out.html) == [("display", r"\[p_k = x_k * W\]"), ("inline", r"\(W\)")]
+
+
+def test_math_in_table_cell_keeps_its_pipes():
+    body = "| 名称 | 公式 |\n| --- | --- |\n| 范数 | \\(|x|_2 + |y|\\) |\n"
+    out = render_markdown(body)
+    row = out.html.split("<tbody>")[1]
+    assert row.count("<td>") == 2
+    assert '<td><span class="math math-inline">\\(|x|_2 + |y|\\)</span></td>' in row
+
+
+def test_math_in_heading_list_and_emphasis():
+    body = "## 损失 \\(L_2\\)\n\n- 项 \\(a_1*b\\)\n- 项 \\[c_1\\]\n\n*强调 \\(b_*\\)*"
+    out = render_markdown(body)
+    assert '<h2 id="sun-shi-l-2">损失 <span class="math math-inline">\\(L_2\\)</span></h2>' in out.html
+    assert '<li>项 <span class="math math-inline">\\(a_1*b\\)</span></li>' in out.html
+    assert '<li>项 <span class="math math-display">\\[c_1\\]</span></li>' in out.html
+    assert '<em>强调 <span class="math math-inline">\\(b_*\\)</span></em>' in out.html
+    assert out.formula_count == 4
+    assert out.toc == (Heading(2, "损失 \\(L_2\\)", "sun-shi-l-2"),)
+
+
+def test_unclosed_formula_is_shown_but_not_typeset():
+    out = render_markdown("其中 \\(x_1 * y < z")
+    assert out.html == ('<p>其中 <span class="math-cut" title="公式在摘录中被截断">'
+                        '\\(x_1 * y &lt; z</span></p>\n')
+    assert 'class="math ' not in out.html
+    assert out.formula_count == 0 and not out.has_math
+
+
+def test_lost_markers_are_counted_and_stay_visible():
+    out = render_markdown("设 [Math] 与 [公式],又有 [Math]。")
+    assert out.lost_count == 3 and out.formula_count == 0 and not out.has_math
+    assert out.html == ("<p>设 " + LOST_SPAN.format("[Math]") + " 与 " + LOST_SPAN.format("[公式]")
+                        + ",又有 " + LOST_SPAN.format("[Math]") + "。</p>\n")
+
+
+def test_dollars_are_prose():
+    out = render_markdown("价格从 $5 到 $10")
+    assert out.html == "<p>价格从 $5 到 $10</p>\n"
+    assert out.formula_count == 0
+
+
+def test_chinese_headings_get_unique_pinyin_anchors_and_toc():
+    body = "# 总标题\n\n## 题目\n\n正文\n\n### 示例 1:\n\n#### 细节\n\n## 题目\n\n## 题目"
+    out = render_markdown(body)
+    assert '<h1 id="zong-biao-ti">总标题</h1>' in out.html
+    assert '<h4 id="xi-jie">细节</h4>' in out.html
+    for anchor in ("ti-mu", "ti-mu-2", "ti-mu-3"):
+        assert f'<h2 id="{anchor}">题目</h2>' in out.html
+    assert out.toc == (Heading(2, "题目", "ti-mu"), Heading(3, "示例 1:", "shi-li-1"),
+                       Heading(2, "题目", "ti-mu-2"), Heading(2, "题目", "ti-mu-3"))
+
+
+def test_restored_leetcode_excerpt_has_section_anchors():
+    out = render_markdown(restore("76. 最小覆盖子串 题目 给定两个字符串 s 和 t 。 示例 1: 输入:s = \"a\" 提示: 无"))
+    assert [(h.level, h.anchor) for h in out.toc] == [(2, "ti-mu"), (3, "shi-li-1"), (2, "ti-shi")]
+
+
+def test_known_language_is_highlighted():
+    out = render_markdown("```python\ndef f(x):\n    return x < 1\n```\n")
+    assert out.html.startswith('<div class="highlight"><pre>')
+    assert '<span class="k">def</span>' in out.html
+    assert "&lt;" in out.html and "x < 1" not in out.html
+
+
+@pytest.mark.parametrize("info", ["nosuchlang", "", "c++-but-not-really {.x}"])
+def test_unknown_or_missing_language_falls_back_to_escaped_code(info):
+    out = render_markdown(f"```{info}\na < b && c\n```\n")
+    assert 'class="highlight"' not in out.html
+    assert "<pre><code" in out.html
+    assert ">a &lt; b &amp;&amp; c\n</code></pre>" in out.html
+
+
+def test_formula_in_code_is_literal_code():
+    out = render_markdown("`\\(a_1*b\\)` 与 \\(c\\)\n\n```\n\\[x_1 < y\\]\n```\n\n    \\(z_*\\)\n")
+    assert "<code>\\(a_1*b\\)</code>" in out.html
+    assert "<pre><code>\\[x_1 &lt; y\\]\n</code></pre>" in out.html
+    assert "<pre><code>\\(z_*\\)\n</code></pre>" in out.html
+    assert math_in(out.html) == [("inline", "\\(c\\)")]
+    assert out.formula_count == 1
+
+
+def test_formula_in_link_target_or_image_alt_stays_plain_text():
+    out = render_markdown('[a](http://x/\\(y\\)) ![\\(x_1\\)](p.png "\\(t\\)")')
+    assert '<a href="http://x/%5C(y%5C)">a</a>' in out.html
+    assert '<img src="p.png" alt="\\(x_1\\)" title="\\(t\\)" />' in out.html
+    assert out.formula_count == 0
+
+
+@pytest.mark.parametrize("body", [
+    "[x](javascript:alert(1))",
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "[x](JaVaScRiPt:alert(1)) [y](vbscript:x) [z](data:text/html;base64,PHNjcmlwdD4=)",
+    "\\(<script>alert(1)</script>\\) <a href=\"javascript:alert(1)\">x</a>",
+    restore("[x](javascript:alert(1)) <script>alert(1)</script> <img src=x onerror=alert(1)>"),
+])
+def test_no_script_injection(body):
+    out = render_markdown(body).html
+    assert "<script" not in out.lower()
+    assert not re.search(r"<[^>]*\bonerror\s*=", out, re.I)
+    assert not re.search(r"""href\s*=\s*["']?\s*(javascript|vbscript|data):""", out, re.I)
+
+
+@pytest.mark.parametrize("line", real_excerpt_lines())
+def test_every_real_formula_survives_rendering(line):
+    body = restore(line)
+    spans = split_spans(body)
+    math = [s for s in spans if s.is_math]
+    out = render_markdown(body)
+    for text in {s.text for s in math}:
+        assert out.html.count(html.escape(text, quote=False)) == body.count(text)
+    assert math_in(out.html) == [(s.kind, html.escape(s.text, quote=False)) for s in math]
+    assert out.formula_count == len(math)
+    assert out.lost_count == sum(s.kind == LOST for s in spans)
+
+
+def test_real_dumps_contain_math():
+    assert sum(render_markdown(restore(line)).formula_count for line in real_excerpt_lines()) > 0
+
+
+PIECES = [r"\(", r"\)", r"\[", r"\]", "[Math]", "[公式]", "\\", "_", "*", "|", "{", "}", "<", "&",
+          ">", "$", "\n", "\n\n", "# ", "## ", "- ", "1. ", "| a | b |\n| - | - |\n", "`", "```",
+          "    ", "](", "[", "!", "~~", "\ue000", "\ue0011\ue001", "&#xE000;", "&#57345;", "题目"]
+text_with_syntax = st.lists(st.one_of(st.text(max_size=8), st.sampled_from(PIECES)),
+                            max_size=30).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text_with_syntax)
+def test_arbitrary_text_never_crashes_and_never_invents_math(body):
+    spans = split_spans(body)
+    out = render_markdown(body)
+    # Formulas in code or link targets are shown as plain text, so never more.
+    assert out.formula_count <= sum(s.is_math for s in spans)
+    assert out.lost_count <= sum(s.kind == LOST for s in spans)
+    assert len(math_in(out.html)) == out.formula_count
+    # No placeholder character leaks: every private-use char comes from the body.
+    pua = {c for c in out.html if "\ue000" <= c <= "\uf8ff"}
+    assert pua <= set(body) | {"\ue000", "\ue001"}
+
+
+# Syntax that moves text out of the reach of math: code, link targets, definitions.
+_CODE_OR_LINK = ("`", "~", "\t", "](", "]:", "][", "    ")
+
+
+@settings(max_examples=400, deadline=None)
+@given(text_with_syntax)
+def test_every_formula_outside_code_is_emitted_once(body):
+    spans = split_spans(body)
+    assume(not any(p in s.text for s in spans if s.kind == PROSE for p in _CODE_OR_LINK))
+    math = [s for s in spans if s.is_math]
+    out = render_markdown(body)
+    assert out.formula_count == len(math)
+    assert math_in(out.html) == [(s.kind, html.escape(s.text, quote=False)) for s in math]
+
+
+@settings(max_examples=200, deadline=None)
+@given(*[st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), max_size=60)] * 2)
+def test_restored_bodies_keep_every_formula(before, after):
+    body = restore(f"{before.strip()} \\(x_{{1}}*{after}\\) {after} \\[a|b\\] 示例 1: [Math]")
+    math = [s for s in split_spans(body) if s.is_math]
+    out = render_markdown(body)
+    assert out.formula_count == len(math)
+    assert math_in(out.html) == [(s.kind, html.escape(s.text, quote=False)) for s in math]
