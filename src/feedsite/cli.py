@@ -76,6 +76,35 @@ def cmd_extract(args) -> int:
     return EXIT_INPUT if report.errors else EXIT_OK
 
 
+def cmd_build(args) -> int:
+    from .build import build
+    from .check import check_site
+
+    config = load_config(Path(args.config))
+    out = Path(args.out) if args.out else config.output_dir
+    result = build(config, out, strict=args.strict)
+    for problem in result.warnings:
+        print(problem, file=sys.stderr)
+    broken = check_site(out, config.base_path) if args.strict else []
+    for problem in broken:
+        print(problem, file=sys.stderr)
+    print(f"build: {result.pages} pages written to {shown_path(out)}/, "
+          f"{len(result.warnings) + len(broken)} warnings, {result.seconds:.2f} s")
+    return EXIT_INPUT if broken else EXIT_OK
+
+
+def cmd_check(args) -> int:
+    from .check import check_site
+
+    config = load_config(Path(args.config))
+    out = Path(args.out) if args.out else config.output_dir
+    broken = check_site(out, config.base_path)
+    for problem in broken:
+        print(problem, file=sys.stderr)
+    print(f"check: {len(broken)} broken links in {shown_path(out)}/")
+    return EXIT_INPUT if broken else EXIT_OK
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="feedsite", description=__doc__.split("\n")[0])
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -85,6 +114,18 @@ def parser() -> argparse.ArgumentParser:
     ex.add_argument("--content", metavar="DIR", help="content folder (default: content_dir)")
     ex.add_argument("--config", default="site.yaml", help="site config (default: site.yaml)")
     ex.set_defaults(run=cmd_extract)
+
+    bu = sub.add_parser("build", help="render content/ into a deployable site")
+    bu.add_argument("--config", default="site.yaml", help="site config (default: site.yaml)")
+    bu.add_argument("--out", metavar="DIR", help="output folder (default: output_dir)")
+    bu.add_argument("--strict", action="store_true",
+                    help="fail on warnings too, and on broken internal links")
+    bu.set_defaults(run=cmd_build)
+
+    ch = sub.add_parser("check", help="list internal links, assets and anchors that do not resolve")
+    ch.add_argument("--config", default="site.yaml", help="site config (default: site.yaml)")
+    ch.add_argument("--out", metavar="DIR", help="built site folder (default: output_dir)")
+    ch.set_defaults(run=cmd_check)
     return top
 
 

@@ -1,0 +1,126 @@
+"""One view model per page kind: the exact data a template sees.
+
+View models are frozen dataclasses built from the SiteIndex, so two builds can
+tell whether a page's inputs changed by comparing them, and skip it if not.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from .content import Article
+from .markdown import Heading, Rendered
+from .spans import PROSE, split_spans
+from .structure import unmark
+from .taxonomy import SiteIndex, Tag
+from .urls import Urls
+
+CJK_PER_MINUTE = 400
+WORDS_PER_MINUTE = 200
+EXCERPT_CHARS = 110
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_WORD = re.compile(r"[A-Za-z0-9]+(?:['\-][A-Za-z0-9]+)*")
+
+
+@dataclass(frozen=True)
+class Link:
+    text: str
+    url: str
+
+
+@dataclass(frozen=True)
+class TagLink:
+    name: str
+    url: str
+    count: int
+    weight: int
+
+
+@dataclass(frozen=True)
+class Card:
+    """An article as listed on index, topic and tag pages."""
+    title: str
+    url: str
+    excerpt: str
+    topic: Link
+    tags: tuple[Link, ...]
+    minutes: int
+
+
+@dataclass(frozen=True)
+class ArticleView:
+    title: str
+    url: str
+    topic: Link
+    tags: tuple[Link, ...]
+    minutes: int
+    html: str
+    toc: tuple[Heading, ...]
+    has_math: bool
+    lost_formulas: int
+    truncated: bool
+    sources: tuple[str, ...]
+    previous: Link | None
+    next: Link | None
+    related: tuple[Card, ...]
+    description: str
+
+
+def reading_minutes(body: str) -> int:
+    """Chinese is read by characters (about 400 a minute), other text by words."""
+    text = unmark(body)
+    cjk = len(_CJK.findall(text))
+    words = len(_WORD.findall(_CJK.sub(" ", text)))
+    return max(1, math.ceil(cjk / CJK_PER_MINUTE + words / WORDS_PER_MINUTE))
+
+
+def plain_excerpt(article: Article, limit: int = EXCERPT_CHARS) -> str:
+    """A summary without markup or raw LaTeX: formulas become `…`."""
+    if article.summary:
+        return article.summary
+    text = unmark(re.sub(r"(?m)^#{1,6} .*$", "", article.body))
+    prose = "".join(s.text if s.kind == PROSE else "…" for s in split_spans(text))
+    prose = " ".join(prose.split())
+    # Bodies often open with the words the title was drafted from; say them once.
+    prose = prose.removeprefix(article.title).lstrip(" ,,。:")
+    return prose if len(prose) <= limit else prose[:limit].rstrip() + "…"
+
+
+class ViewBuilder:
+    """Builds view models; one per build, holding the index and URL scheme."""
+
+    def __init__(self, index: SiteIndex, urls: Urls, config):
+        self.index, self.urls, self.config = index, urls, config
+        self._tags = {t.name: t for t in index.tags}
+        self._cards: dict[str, Card] = {}  # a card shows on many pages; build it once
+
+    def topic_link(self, slug: str) -> Link:
+        topic = self.index.topic(slug)
+        return Link(topic.name, self.urls.topic(slug))
+
+    def tag_links(self, names) -> tuple[Link, ...]:
+        return tuple(Link(n, self.urls.tag(self._tags[n].slug)) for n in names)
+
+    def tag_link(self, tag: Tag) -> TagLink:
+        return TagLink(tag.name, self.urls.tag(tag.slug), len(tag.articles), tag.weight)
+
+    def card(self, slug: str) -> Card:
+        if slug not in self._cards:
+            a = self.index.article(slug)
+            self._cards[slug] = Card(a.title, self.urls.article(slug), plain_excerpt(a),
+                                     self.topic_link(a.topic), self.tag_links(a.tags),
+                                     reading_minutes(a.body))
+        return self._cards[slug]
+
+    def article(self, slug: str, rendered: Rendered) -> ArticleView:
+        a = self.index.article(slug)
+        around = self.index.neighbours_of(slug)
+        link = lambda s: Link(self.index.article(s).title, self.urls.article(s)) if s else None  # noqa: E731
+        return ArticleView(
+            title=a.title, url=self.urls.article(slug), topic=self.topic_link(a.topic),
+            tags=self.tag_links(a.tags), minutes=reading_minutes(a.body), html=rendered.html,
+            toc=rendered.toc, has_math=rendered.has_math, lost_formulas=rendered.lost_count,
+            truncated=a.truncated, sources=a.sources, previous=link(around.previous),
+            next=link(around.next), related=tuple(self.card(s) for s in around.related),
+            description=plain_excerpt(a, 150))
