@@ -12,6 +12,11 @@ CONTENT = ROOT / "content"
 CHROMIUM = Path("/usr/bin/chromium")
 
 
+def pytest_addoption(parser):
+    parser.addoption("--regen-golden", action="store_true",
+                     help="rewrite tests/golden/expected from the current build; review the diff")
+
+
 def pytest_configure(config):
     config.addinivalue_line("markers", "browser: drives the real Debian Chromium via Playwright")
 

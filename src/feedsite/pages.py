@@ -42,7 +42,7 @@ def site_context(config: SiteConfig, index: SiteIndex, urls: Urls) -> dict:
 
 def plan_pages(config: SiteConfig, index: SiteIndex, rendered: dict[str, Rendered],
                urls: Urls) -> list[Page]:
-    views = ViewBuilder(index, urls, config)
+    views = ViewBuilder(index, urls, rendered)
     base = urls.base_path
     pages: list[Page] = []
 
@@ -58,7 +58,7 @@ def plan_pages(config: SiteConfig, index: SiteIndex, rendered: dict[str, Rendere
             cards=tuple(views.card(s) for s in topic.articles))
     for article in index.articles:
         add(urls.article(article.slug), "article.html", title=article.title,
-            article=views.article(article.slug, rendered[article.slug]))
+            article=views.article(article.slug))
     add(urls.tags(), "tags.html", title="标签", cloud=cloud)
     for tag in index.tags:
         add(urls.tag(tag.slug), "tag.html", title=f"标签:{tag.name}", tag=views.tag_link(tag),

@@ -5,13 +5,13 @@ tell whether a page's inputs changed by comparing them, and skip it if not.
 """
 from __future__ import annotations
 
+import html
 import math
 import re
 from dataclasses import dataclass
 
 from .content import Article
 from .markdown import Heading, Rendered
-from .spans import PROSE, split_spans
 from .structure import unmark
 from .taxonomy import SiteIndex, Tag
 from .urls import Urls
@@ -75,13 +75,18 @@ def reading_minutes(body: str) -> int:
     return max(1, math.ceil(cjk / CJK_PER_MINUTE + words / WORDS_PER_MINUTE))
 
 
-def plain_excerpt(article: Article, limit: int = EXCERPT_CHARS) -> str:
-    """A summary without markup or raw LaTeX: formulas become `…`."""
+_MATH_HTML = re.compile(r'<span class="math[^"]*">.*?</span>', re.S)
+_HEADING_HTML = re.compile(r"<h[1-6][^>]*>.*?</h[1-6]>", re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def plain_excerpt(article: Article, rendered: Rendered, limit: int = EXCERPT_CHARS) -> str:
+    """A summary as a reader sees the text: no markup, no headings, and no raw
+    LaTeX (formulas become `…`), taken from the rendered HTML."""
     if article.summary:
         return article.summary
-    text = unmark(re.sub(r"(?m)^#{1,6} .*$", "", article.body))
-    prose = "".join(s.text if s.kind == PROSE else "…" for s in split_spans(text))
-    prose = " ".join(prose.split())
+    text = _TAG.sub("", _HEADING_HTML.sub(" ", _MATH_HTML.sub("…", rendered.html)))
+    prose = " ".join(html.unescape(text).split())
     # Bodies often open with the words the title was drafted from; say them once.
     prose = prose.removeprefix(article.title).lstrip(" ,,。:")
     return prose if len(prose) <= limit else prose[:limit].rstrip() + "…"
@@ -90,8 +95,8 @@ def plain_excerpt(article: Article, limit: int = EXCERPT_CHARS) -> str:
 class ViewBuilder:
     """Builds view models; one per build, holding the index and URL scheme."""
 
-    def __init__(self, index: SiteIndex, urls: Urls, config):
-        self.index, self.urls, self.config = index, urls, config
+    def __init__(self, index: SiteIndex, urls: Urls, rendered: dict[str, Rendered]):
+        self.index, self.urls, self.rendered = index, urls, rendered
         self._tags = {t.name: t for t in index.tags}
         self._cards: dict[str, Card] = {}  # a card shows on many pages; build it once
 
@@ -108,13 +113,14 @@ class ViewBuilder:
     def card(self, slug: str) -> Card:
         if slug not in self._cards:
             a = self.index.article(slug)
-            self._cards[slug] = Card(a.title, self.urls.article(slug), plain_excerpt(a),
+            self._cards[slug] = Card(a.title, self.urls.article(slug),
+                                     plain_excerpt(a, self.rendered[slug]),
                                      self.topic_link(a.topic), self.tag_links(a.tags),
                                      reading_minutes(a.body))
         return self._cards[slug]
 
-    def article(self, slug: str, rendered: Rendered) -> ArticleView:
-        a = self.index.article(slug)
+    def article(self, slug: str) -> ArticleView:
+        a, rendered = self.index.article(slug), self.rendered[slug]
         around = self.index.neighbours_of(slug)
         link = lambda s: Link(self.index.article(s).title, self.urls.article(s)) if s else None  # noqa: E731
         return ArticleView(
@@ -123,4 +129,4 @@ class ViewBuilder:
             toc=rendered.toc, has_math=rendered.has_math, lost_formulas=rendered.lost_count,
             truncated=a.truncated, sources=a.sources, previous=link(around.previous),
             next=link(around.next), related=tuple(self.card(s) for s in around.related),
-            description=plain_excerpt(a, 150))
+            description=plain_excerpt(a, rendered, 150))

@@ -1,0 +1,7 @@
+// Pagefind's UI over the index built at build time; ?q= from the header box
+// pre-fills the search so the box on every page leads straight to results.
+window.addEventListener("DOMContentLoaded", function () {
+  var ui = new PagefindUI({ element: "#search", showSubResults: true, showImages: false });
+  var q = new URLSearchParams(window.location.search).get("q");
+  if (q) ui.triggerSearch(q);
+});
