@@ -6,10 +6,11 @@ and Pagefind runs from the binary shipped in `pagefind_bin_extended`.
 """
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import shutil
+import subprocess
+import tempfile
 from importlib.util import find_spec
 from pathlib import Path
 
@@ -94,42 +95,42 @@ def mathjax_config_js() -> str:
     return "window.MathJax = " + json.dumps(config, indent=2) + ";\n"
 
 
-def build_search_index(site_dir: Path, base_path: str = "/") -> None:
+def build_search_index(site_dir: Path) -> None:
     """Index the built HTML in `site_dir` with Pagefind into `site_dir/pagefind/`.
 
     Pages carry `data-pagefind-body`, so Pagefind indexes only those elements.
+    Result URLs are relative to the site root; the search page passes the base
+    path to Pagefind's UI as `baseUrl`. Keep `data-pagefind-filter` out of the
+    templates: Pagefind writes filters in an unstable order, which made two
+    identical builds differ.
     The extended binary is required: it segments Chinese words, the plain one
-    finds nothing for 位置编码. Pages are added one by one in sorted order, with
-    their URL under `base_path`: the Pagefind CLI walks folders in the order the
-    file system lists them, which made the index differ between identical builds.
+    finds nothing for 位置编码.
     """
     try:
         import pagefind_bin_extended
-        pagefind_bin_extended.get_executable()
-        from pagefind.index import IndexConfig, PagefindIndex
+        binary = pagefind_bin_extended.get_executable()
     except (ImportError, FileNotFoundError) as exc:
         raise BuildFailed([SourceError(
             "site.yaml", 0, f"the Pagefind extended binary is missing ({exc}); {INSTALL_HINT}")])
     site_dir = Path(site_dir).resolve()
     out_dir = site_dir / "pagefind"
+    # Start clean so a previous build's fragments (e.g. of deleted pages) cannot
+    # linger: the bundle then depends only on the HTML now in site_dir.
     shutil.rmtree(out_dir, ignore_errors=True)
-    pages = sorted(p for p in site_dir.rglob("*.html") if "pagefind" not in p.parts)
-
-    async def index() -> None:
-        config = IndexConfig(force_language=SEARCH_LANGUAGE, output_path=str(out_dir))
-        async with PagefindIndex(config=config) as pf:
-            for page in pages:
-                rel = page.relative_to(site_dir).as_posix()
-                url = base_path + (rel.removesuffix("index.html"))
-                await pf.add_html_file(content=page.read_text(encoding="utf-8"), url=url)
-
-    # Settings come only from here: PAGEFIND_* variables would pick another binary.
-    saved = {k: os.environ.pop(k) for k in list(os.environ) if k.startswith("PAGEFIND_")}
-    try:
-        asyncio.run(index())
-    except Exception as exc:  # noqa: BLE001 - pagefind's service reports failures many ways
-        raise BuildFailed([SourceError(str(site_dir), 0, f"pagefind failed while indexing the site: {exc}")])
-    finally:
-        os.environ.update(saved)
-    if not (out_dir / "pagefind.js").is_file():
-        raise BuildFailed([SourceError(str(site_dir), 0, "pagefind wrote no pagefind.js")])
+    # Settings come only from here: drop PAGEFIND_* variables, and run in an empty
+    # directory so a stray pagefind.yml/toml/json in the caller's cwd is not read.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}
+    cmd = [str(binary), "--site", str(site_dir), "--output-path", str(out_dir),
+           "--force-language", SEARCH_LANGUAGE, "--quiet"]
+    with tempfile.TemporaryDirectory(prefix="feedsite-pagefind-") as cwd:
+        try:
+            proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True,
+                                  text=True, timeout=300)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise BuildFailed([SourceError(str(site_dir), 0, f"pagefind could not run: {exc}")])
+    if proc.returncode != 0 or not (out_dir / "pagefind.js").is_file():
+        output = (proc.stderr.strip() or proc.stdout.strip() or "no output").splitlines()
+        detail = "\n".join(dict.fromkeys(line.rstrip() for line in output))  # it repeats its error
+        raise BuildFailed([SourceError(
+            str(site_dir), 0,
+            f"pagefind failed (exit {proc.returncode}) while indexing the site: {detail}")])

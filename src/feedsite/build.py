@@ -149,7 +149,7 @@ def _write_swapped(config: SiteConfig, out_dir: Path, texts: dict[str, str], sea
         assets.copy_mathjax(stage / "assets" / "mathjax")
         (stage / "assets" / "mathjax-config.js").write_text(assets.mathjax_config_js(), encoding="utf-8")
         if search:
-            assets.build_search_index(stage, config.base_path)
+            assets.build_search_index(stage)
         os.chmod(stage, 0o755)
         old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
         if out_dir.exists():

@@ -6,7 +6,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import os
 import subprocess
 import sys
 import threading
@@ -196,13 +195,9 @@ def test_search_index_is_deterministic_and_chinese(tmp_path):
     assert len(list((first / "pagefind" / "fragment").iterdir())) == 2
 
 
-def test_search_index_ignores_a_stray_pagefind_binary_setting(tmp_path, monkeypatch):
-    # PAGEFIND_BINARY_PATH would make pagefind's API run another (plain) binary.
-    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "no-such-binary"))
-    write_pages(tmp_path)
-    build_search_index(tmp_path)
-    assert (tmp_path / "pagefind" / "pagefind.js").is_file()
-    assert os.environ["PAGEFIND_BINARY_PATH"] == str(tmp_path / "no-such-binary")
+def test_search_index_failure_reports_pagefind_stderr(tmp_path):
+    with pytest.raises(BuildFailed, match="(?s)pagefind failed.*did not contain any html files"):
+        build_search_index(tmp_path)
 
 
 SEARCH = """async (q) => {
