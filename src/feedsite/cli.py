@@ -7,6 +7,7 @@ import sys
 import time
 from pathlib import Path
 
+from .classify import Classifier
 from .config import load_config
 from .errors import BuildFailed, Report, SourceError
 from .extract import generate, merge
@@ -50,7 +51,8 @@ def run_extract(config, paths: list[Path], content_dir: Path) -> tuple[dict, Rep
         found, problems = parse_dump(shown_path(dump), data)
         excerpts += found
         report.extend(problems)
-    generated = [generate(d, config) for d in merge(excerpts)]
+    classifier = Classifier(config)
+    generated = [generate(d, classifier) for d in merge(excerpts)]
     existing, problems = store.read_existing(content_dir, shown_path(content_dir))
     report.extend(problems)
     writes, problems = store.plan(generated, existing, content_dir)
@@ -105,6 +107,12 @@ def cmd_check(args) -> int:
     return EXIT_INPUT if broken else EXIT_OK
 
 
+def cmd_serve(args) -> int:
+    from .serve import serve
+
+    return serve(Path(args.config), args.host, args.port, search=not args.no_search)
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="feedsite", description=__doc__.split("\n")[0])
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -126,6 +134,14 @@ def parser() -> argparse.ArgumentParser:
     ch.add_argument("--config", default="site.yaml", help="site config (default: site.yaml)")
     ch.add_argument("--out", metavar="DIR", help="built site folder (default: output_dir)")
     ch.set_defaults(run=cmd_check)
+
+    se = sub.add_parser("serve", help="preview the site, rebuilding and reloading on every edit")
+    se.add_argument("--config", default="site.yaml", help="site config (default: site.yaml)")
+    se.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    se.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
+    se.add_argument("--no-search", action="store_true",
+                    help="skip the Pagefind search index (faster start; search finds nothing)")
+    se.set_defaults(run=cmd_serve)
     return top
 
 

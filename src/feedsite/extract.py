@@ -9,8 +9,7 @@ import json
 import re
 from dataclasses import dataclass
 
-from .classify import choose_tags, choose_topic
-from .config import SiteConfig
+from .classify import Classifier
 from .errors import SourceError, warning
 from .feeds import Excerpt
 from .spans import count_lost
@@ -103,12 +102,11 @@ def merge(excerpts: list[Excerpt]) -> list[Draft]:
     return sorted(drafts, key=lambda d: _source_key(d.sources[0]))
 
 
-def generate(draft: Draft, config: SiteConfig) -> Generated:
+def generate(draft: Draft, classifier: Classifier) -> Generated:
     title = infer_title(draft.text)
-    topic = choose_topic(config, title, draft.text)
+    topic, tags = classifier.classify(title, draft.text)
     return Generated(
-        id=draft.id, title=title, topic=topic,
-        tags=tuple(choose_tags(config, topic, title, draft.text)),
+        id=draft.id, title=title, topic=topic, tags=tuple(tags),
         body=restore(draft.text), sources=draft.sources, truncated=draft.truncated,
         lost_formulas=count_lost(draft.text), first_seen=draft.sources[0],
     )

@@ -45,7 +45,7 @@ def parse(text: str) -> tuple[dict, Split]:
     """(fields, split) or FrontMatterError with the file line of the problem."""
     parts = split(text)
     try:
-        fields = yaml.safe_load(parts.yaml_text)
+        fields = yaml.load(parts.yaml_text, Loader=_SafeLoader)
     except yaml.YAMLError as exc:
         # The context mark is where the broken construct began (the line a person
         # edited); the problem mark is often the line after.
@@ -69,7 +69,12 @@ def key_lines(parts: Split) -> dict[str, int]:
     return lines
 
 
-class _Dumper(yaml.SafeDumper):
+# libyaml's C emitter and parser when PyYAML has them: ten times faster, same output.
+_SafeDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Dumper(_SafeDumper):
     """SafeDumper that double-quotes strings holding YAML line breaks.
 
     With allow_unicode, PyYAML writes NEL (U+0085) and friends raw inside a
@@ -78,8 +83,8 @@ class _Dumper(yaml.SafeDumper):
     """
 
 
-def _represent_str(dumper: yaml.SafeDumper, value: str):
-    risky = any(ch in "\x85\u2028\u2029" or not ch.isprintable() and ch not in "\t" for ch in value)
+def _represent_str(dumper, value: str):
+    risky = not value.replace("\t", "").isprintable()
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"' if risky else None)
 
 

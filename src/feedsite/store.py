@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -150,7 +149,8 @@ def apply(writes: list[Write], content_dir: Path) -> None:
                 continue
         except OSError:
             pass
-        fd, tmp = tempfile.mkstemp(dir=root, prefix=".tmp-", suffix=".md")
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            out.write(write.text)
+        # Write beside the target and rename over it: a reader (or the preview
+        # server) sees the old file or the new one, never half of one.
+        tmp = root / f".{target.name}.tmp"
+        tmp.write_text(write.text, encoding="utf-8", newline="\n")
         os.replace(tmp, target)
