@@ -17,6 +17,7 @@ from .slugs import slugify_title, unique_slug
 
 CLOUD_STEPS = 5
 RELATED_COUNT = 5
+RELATED_WINDOW = 40  # per shared tag, articles either side in time
 
 
 @dataclass(frozen=True)
@@ -132,12 +133,18 @@ def _neighbours(ordered, topics) -> tuple[tuple[str, Neighbours], ...]:
     for article in ordered:
         for tag in article.tags:
             tagged.setdefault(tag, []).append(article.slug)
+    tag_position = {tag: {slug: i for i, slug in enumerate(members)} for tag, members in tagged.items()}
     out = []
     for article in ordered:
         siblings = by_topic[article.topic]
         i = position[article.topic][article.slug]
-        shared = Counter(other for tag in article.tags for other in tagged[tag]
-                         if other != article.slug)
+        shared: Counter = Counter()
+        for tag in article.tags:
+            # Candidates are the articles nearest in time within each shared tag:
+            # scanning every member of a big tag would make this quadratic.
+            members, at = tagged[tag], tag_position[tag][article.slug]
+            shared.update(m for m in members[max(0, at - RELATED_WINDOW):at + RELATED_WINDOW + 1]
+                          if m != article.slug)
         # Related: most shared tags first, then same topic, then the newest.
         related = tuple(sorted(shared, key=lambda o: (-shared[o], topic_of[o] != article.topic,
                                                       rank[o]))[:RELATED_COUNT])
