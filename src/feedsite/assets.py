@@ -21,7 +21,7 @@ from .errors import BuildFailed, SourceError
 # fonts ("[mathjax]/output/chtml/fonts/woff-v2") and its TeX extensions
 # ("[mathjax]/input/tex/extensions", used by \require and autoload) relative to
 # the URL it was itself loaded from.
-MATHJAX_FILES = ("tex-chtml.js",)
+MATHJAX_FILES = ("tex-chtml.js", "ui/safe.js")
 MATHJAX_DIRS = ("output/chtml/fonts/woff-v2", "input/tex/extensions")
 
 INSTALL_HINT = "run `make site` to install the site's dependencies"
@@ -90,7 +90,17 @@ def mathjax_config_js() -> str:
         "options": {
             "ignoreHtmlClass": "tex2jax_ignore",
             "processHtmlClass": "math",
+            # Formulas come from outside feeds: \href, \style, \class and
+            # \cssId (the autoloaded html extension) must not smuggle a
+            # javascript: link or a request to another host into the page.
+            "safeOptions": {
+                "allow": {"URLs": "safe", "classes": "safe", "cssIDs": "safe", "styles": "safe"},
+                "safeProtocols": {"http": True, "https": True, "file": False,
+                                  "javascript": False, "data": False},
+            },
         },
+        # ui/safe filters what the html extension puts into the page.
+        "loader": {"load": ["ui/safe"]},
     }
     return "window.MathJax = " + json.dumps(config, indent=2) + ";\n"
 

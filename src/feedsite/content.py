@@ -119,21 +119,35 @@ def check_collection(articles: list[Article], config: SiteConfig) -> list[Source
     return problems
 
 
-def load_articles(config: SiteConfig, shown_dir: str) -> tuple[list[Article], list[SourceError]]:
+def load_articles(config: SiteConfig, shown_dir: str, cache: dict | None = None
+                  ) -> tuple[list[Article], list[SourceError]]:
+    """Every article of the content folder. `cache` (kept by the preview between
+    rebuilds) skips files whose size and modification time have not changed."""
     articles, problems = [], []
     folder = config.content_dir
     if not folder.is_dir():
         return [], [SourceError(shown_dir, 0, "content folder does not exist; run `feedsite extract`")]
+    cache = {} if cache is None else cache
+    seen = set()
     for path in sorted(folder.glob("*.md")):
-        shown = f"{shown_dir}/{path.name}"
-        try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError as exc:
-            line = path.read_bytes()[: exc.start].count(b"\n") + 1
-            problems.append(SourceError(shown, line, "file is not valid UTF-8"))
-            continue
-        article, found = parse_article(shown, text, config)
+        stat = path.stat()
+        key = (stat.st_mtime_ns, stat.st_size, stat.st_ino, config.topics)
+        seen.add(path)
+        if path not in cache or cache[path][0] != key:
+            cache[path] = (key, *_load_one(path, f"{shown_dir}/{path.name}", config))
+        _, article, found = cache[path]
         problems += found
         if article:
             articles.append(article)
+    for gone in set(cache) - seen:
+        del cache[gone]
     return articles, problems + check_collection(articles, config)
+
+
+def _load_one(path: Path, shown: str, config: SiteConfig) -> tuple[Article | None, list[SourceError]]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        return None, [SourceError(shown, line, "file is not valid UTF-8")]
+    return parse_article(shown, text, config)

@@ -125,7 +125,7 @@ class ViewBuilder:
         link = lambda s: Link(self.index.article(s).title, self.urls.article(s)) if s else None  # noqa: E731
         return ArticleView(
             title=a.title, url=self.urls.article(slug), topic=self.topic_link(a.topic),
-            tags=self.tag_links(a.tags), minutes=reading_minutes(a.body), html=rendered.html,
+            tags=self.tag_links(a.tags), minutes=self.card(slug).minutes, html=rendered.html,
             toc=rendered.toc, has_math=rendered.has_math, lost_formulas=rendered.lost_count,
             truncated=a.truncated, sources=a.sources, previous=link(around.previous),
             next=link(around.next), related=tuple(self.card(s) for s in around.related),

@@ -75,13 +75,13 @@ def test_copy_mathjax_mirrors_es5_layout(tmp_path):
 
     assert written == sorted(p for p in dest.rglob("*") if p.is_file())
     names = {p.relative_to(dest).as_posix() for p in written}
-    assert "tex-chtml.js" in names
+    assert {"tex-chtml.js", "ui/safe.js"} <= names
     fonts = {n for n in names if n.startswith("output/chtml/fonts/woff-v2/")}
     assert "output/chtml/fonts/woff-v2/MathJax_Main-Regular.woff" in fonts
     assert len(fonts) >= 20
     assert {"input/tex/extensions/mhchem.js", "input/tex/extensions/cancel.js"} <= names
-    # Nothing beyond the three parts a page needs.
-    assert all(n == "tex-chtml.js" or n.startswith(("output/chtml/fonts/woff-v2/", "input/tex/extensions/"))
+    # Nothing beyond the parts a page needs.
+    assert all(n in ("tex-chtml.js", "ui/safe.js") or n.startswith(("output/chtml/fonts/woff-v2/", "input/tex/extensions/"))
                for n in names)
     total = sum(p.stat().st_size for p in written)
     assert 1_500_000 < total < 3_000_000, total
@@ -105,7 +105,11 @@ def test_mathjax_config_js_delimiters_and_classes():
     assert config["tex"]["inlineMath"] == [["\\(", "\\)"]]
     assert config["tex"]["displayMath"] == [["\\[", "\\]"]]
     assert config["tex"]["processEscapes"] is False
-    assert config["options"] == {"ignoreHtmlClass": "tex2jax_ignore", "processHtmlClass": "math"}
+    options = config["options"]
+    assert (options["ignoreHtmlClass"], options["processHtmlClass"]) == ("tex2jax_ignore", "math")
+    # The safe filter is loaded and refuses javascript: links from \href.
+    assert config["loader"]["load"] == ["ui/safe"]
+    assert options["safeOptions"]["safeProtocols"]["javascript"] is False
     assert "$" not in js
 
 

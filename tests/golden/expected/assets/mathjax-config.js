@@ -16,6 +16,26 @@ window.MathJax = {
   },
   "options": {
     "ignoreHtmlClass": "tex2jax_ignore",
-    "processHtmlClass": "math"
+    "processHtmlClass": "math",
+    "safeOptions": {
+      "allow": {
+        "URLs": "safe",
+        "classes": "safe",
+        "cssIDs": "safe",
+        "styles": "safe"
+      },
+      "safeProtocols": {
+        "http": true,
+        "https": true,
+        "file": false,
+        "javascript": false,
+        "data": false
+      }
+    }
+  },
+  "loader": {
+    "load": [
+      "ui/safe"
+    ]
   }
 };

@@ -1,0 +1,96 @@
+"""An edit under `feedsite serve` reloads the open page in real Chromium, by itself, fast."""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run"]
+ARTICLE = "11-sheng-zui-duo-shui-de-rong-qi"
+BOUND_MS = 5000  # wait at most this long for the reload...
+TARGET_S = 1.0  # ...but it must come within this
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def server(tmp_path):
+    shutil.copy(ROOT / "site.yaml", tmp_path / "site.yaml")
+    for name in ("content", "feeds", "templates"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    out = tmp_path / "serve.out"
+    with open(out, "wb") as stdout, open(tmp_path / "serve.err", "wb") as stderr:
+        # The search index plays no part here; skipping it keeps the start fast.
+        proc = subprocess.Popen([sys.executable, "-m", "feedsite", "serve", "--port", "0",
+                                 "--config", "site.yaml", "--no-search"],
+                                cwd=tmp_path, stdout=stdout, stderr=stderr)
+    try:
+        deadline = time.monotonic() + 60
+        while not (found := re.search(r"serving (http://127\.0\.0\.1:\d+/)", out.read_text())):
+            assert proc.poll() is None, (tmp_path / "serve.err").read_text()
+            assert time.monotonic() < deadline, "serve printed no URL"
+            time.sleep(0.05)
+        yield tmp_path, found.group(1), proc
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(10)
+
+
+def test_edit_reloads_the_open_page_by_itself(server):
+    from playwright.sync_api import sync_playwright
+
+    root, url, proc = server
+    path = root / "content" / f"{ARTICLE}.md"
+    text = path.read_text(encoding="utf-8")
+    hosts = set()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page()
+            page.on("request", lambda r: hosts.add(urlsplit(r.url).hostname))
+            page.on("websocket", lambda ws: hosts.add(urlsplit(ws.url).hostname))
+            page.goto(url + f"articles/{ARTICLE}/")
+            latencies, first_edit = [], None
+            for n in range(2):
+                if first_edit is not None:  # livereload alone would drop an edit 1.5 s later
+                    time.sleep(max(0.0, first_edit + 1.5 - time.perf_counter()))
+                marker = f"browser-reload-marker-{n}"
+                # Connected: livereload.js has had the server's hello and sent its info.
+                page.wait_for_function("() => window.LiveReload && LiveReload.connector.protocol",
+                                       timeout=BOUND_MS)
+                page.evaluate("window.__notReloaded = true")
+                started = time.perf_counter()
+                first_edit = first_edit or started
+                path.write_text(text + f"\n\n{marker}\n", encoding="utf-8")
+                page.get_by_text(marker).wait_for(timeout=BOUND_MS)
+                latencies.append(time.perf_counter() - started)
+                assert page.evaluate("window.__notReloaded") is None  # a real reload, not a patch
+            # A broken edit shows the error page in place of the article; the fix brings it back.
+            page.wait_for_function("() => window.LiveReload && LiveReload.connector.protocol")
+            line = text.split("\n").index("topic: algorithms") + 1
+            path.write_text(text.replace("topic: algorithms", "topic: nowhere", 1), encoding="utf-8")
+            page.get_by_text(f"content/{ARTICLE}.md:{line}: error: unknown topic").wait_for(
+                timeout=BOUND_MS)
+            page.wait_for_function("() => window.LiveReload && LiveReload.connector.protocol")
+            path.write_text(text, encoding="utf-8")
+            page.locator("h1", has_text="盛最多水的容器").wait_for(timeout=BOUND_MS)
+            # Stopping with a browser still connected is clean and quick.
+            proc.terminate()
+            assert proc.wait(10) == 0
+            assert "Traceback" not in (root / "serve.err").read_text()
+        finally:
+            browser.close()
+    print(f"\nedit -> visible in Chromium: {latencies[0]:.3f} s, then {latencies[1]:.3f} s "
+          f"for an edit 1.5 s later; hosts contacted: {sorted(hosts)}")
+    assert hosts == {"127.0.0.1"}
+    assert all(t < TARGET_S for t in latencies), latencies
