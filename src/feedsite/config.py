@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from .errors import Report, BuildFailed
+from .errors import BuildFailed, Report, SourceError
 
 
 @dataclass(frozen=True)
@@ -128,12 +128,13 @@ def load_config(path: Path) -> SiteConfig:
     top = reader.mapping(root_node, _TOP, "site.yaml")
     for key in _REQUIRED:
         if key not in top and not any(p.message.startswith(f"'{key}'") for p in report.problems):
-            report.error(shown, 1, f"missing required key '{key}'")
-    topics = tuple(_topic(reader, n) for n in _nodes(top.get("topics")))
-    tags = tuple(_tag(reader, n) for n in _nodes(top.get("tags")))
-    topics = tuple(t for t in topics if t)
-    tags = tuple(t for t in tags if t)
+            report.error(shown, reader.line(root_node), f"missing required key '{key}'")
+    topic_nodes = _nodes(top.get("topics"))
+    topics = [(_topic(reader, n), reader.line(n)) for n in topic_nodes]
+    tags = tuple(t for t in (_tag(reader, n) for n in _nodes(top.get("tags"))) if t)
+    topics = [(t, line) for t, line in topics if t]
     _check_references(reader, top, topics, tags)
+    topics = tuple(t for t, _ in topics)
     report.raise_if_errors()
     get = lambda key, default: top[key][0] if key in top else default  # noqa: E731
     base = path.parent.resolve()
@@ -153,7 +154,6 @@ def load_config(path: Path) -> SiteConfig:
 
 
 def _err(path, line, message):
-    from .errors import SourceError
     return SourceError(path, line, message)
 
 
@@ -192,14 +192,17 @@ def _tag(reader: _Reader, node) -> TagRule | None:
 
 
 def _check_references(reader: _Reader, top: dict, topics, tags) -> None:
-    slugs = [t.slug for t in topics]
+    """Problems between entries: each reported at the line of the entry at fault."""
+    slugs = [t.slug for t, _ in topics]
     if "default_topic" in top and top["default_topic"][0] not in slugs:
         reader.report.error(reader.path, reader.line(top["default_topic"][1]),
                             f"default_topic '{top['default_topic'][0]}' is not a topic")
-    for dup in sorted({s for s in slugs if slugs.count(s) > 1}):
-        reader.report.error(reader.path, 1, f"topic slug '{dup}' is defined twice")
+    seen = set()
     names = {t.name for t in tags}
-    for topic in topics:
+    for topic, line in topics:
+        if topic.slug in seen:
+            reader.report.error(reader.path, line, f"topic slug '{topic.slug}' is defined twice")
+        seen.add(topic.slug)
         for missing in [n for n in topic.fallback_tags if n not in names]:
-            reader.report.error(reader.path, 1,
+            reader.report.error(reader.path, line,
                                 f"topic '{topic.slug}' falls back to unknown tag '{missing}'")

@@ -115,6 +115,8 @@ def test_hand_edits_survive_and_machine_fields_update(project, change):
         assert (parts.body if key == "body" else fields[key]) == value
     assert fields["sources"] == ["feeds/000_9609b70de3c4ed0b.txt:4", "feeds/001_f00c854485791293.txt:4"]
     assert fields["fingerprint"] == edited["fingerprint"]
+    # The slug, and so the file and its URL, stay put even when the title changes.
+    assert fields["slug"] == path.stem and len(list((project / "content").glob("*.md"))) == 40
     # A second run still keeps the edit and writes nothing new.
     before = snapshot(project / "content")
     assert ", 1 kept as edited;" in extract(project).stdout
