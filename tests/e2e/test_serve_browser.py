@@ -11,10 +11,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
+from siteprobe import CHROMIUM, CHROMIUM_ARGS as ARGS, ROOT
+
 ARTICLE = "11-sheng-zui-duo-shui-de-rong-qi"
 BOUND_MS = 5000  # wait at most this long for the reload...
 TARGET_S = 1.0  # ...but it must come within this
@@ -54,7 +52,7 @@ def test_edit_reloads_the_open_page_by_itself(server):
     text = path.read_text(encoding="utf-8")
     hosts = set()
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         try:
             page = browser.new_page()
             page.on("request", lambda r: hosts.add(urlsplit(r.url).hostname))

@@ -3,14 +3,11 @@ Chromium typesetting and searching a tiny site served from 127.0.0.1, and no
 request ever leaving that host."""
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import subprocess
 import sys
-import threading
 from contextlib import contextmanager
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -19,30 +16,11 @@ import pytest
 from feedsite.assets import build_search_index, copy_mathjax, mathjax_config_js
 from feedsite.errors import BuildFailed
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
+from siteprobe import CHROMIUM, CHROMIUM_ARGS, serve
+
 SRC = Path(__file__).resolve().parents[2] / "src"
 
 needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} is not installed")
-
-
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@contextmanager
-def serve(directory: Path):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(directory)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 @contextmanager
