@@ -47,13 +47,23 @@ def _pattern(keyword: str) -> re.Pattern:
 
 
 class Classifier:
-    """Topic and tags for articles under one site.yaml; build once per extraction."""
+    """Topic and tags for articles under one site.yaml; build once per extraction.
+
+    The rules are inverted once (keyword -> topics and tags it feeds), so an
+    article costs work for the few keywords it contains, not for every rule.
+    """
 
     def __init__(self, config: SiteConfig):
         self.config = config
-        words = [k for t in config.topics for k, _ in t.keywords]
-        words += [w for rule in config.tags for w in (rule.name, *rule.aliases)]
-        self.counter = KeywordCounter(words)
+        self.weights: dict[str, list[tuple[str, int]]] = {}  # keyword -> [(topic, weight)]
+        for topic in config.topics:
+            for keyword, weight in topic.keywords:
+                self.weights.setdefault(keyword, []).append((topic.slug, weight))
+        self.tag_of: dict[str, list[int]] = {}  # word -> indexes of the tags it names
+        for order, rule in enumerate(config.tags):
+            for word in dict.fromkeys((rule.name, *rule.aliases)):
+                self.tag_of.setdefault(word, []).append(order)
+        self.counter = KeywordCounter([*self.weights, *self.tag_of])
 
     def classify(self, title: str, text: str) -> tuple[str, list[str]]:
         """(topic slug, tags) for an excerpt, counting keywords in prose only."""
@@ -63,10 +73,12 @@ class Classifier:
 
     def topic_scores(self, in_prose: dict, in_title: dict) -> dict[str, int]:
         """Weighted keyword hits per topic; the title counts again, as readers weigh it."""
-        return {topic.slug: sum(weight * (min(in_prose.get(k, 0), MAX_HITS_PER_KEYWORD)
-                                          + 2 * min(in_title.get(k, 0), 1))
-                                for k, weight in topic.keywords)
-                for topic in self.config.topics}
+        scores = {topic.slug: 0 for topic in self.config.topics}
+        for keyword in in_prose.keys() | in_title.keys():
+            hits = min(in_prose.get(keyword, 0), MAX_HITS_PER_KEYWORD) + 2 * min(in_title.get(keyword, 0), 1)
+            for slug, weight in self.weights.get(keyword, ()):
+                scores[slug] += weight * hits
+        return scores
 
     def choose_topic(self, in_prose: dict, in_title: dict) -> str:
         scores = self.topic_scores(in_prose, in_title)
@@ -79,12 +91,12 @@ class Classifier:
     def choose_tags(self, topic_slug: str, in_prose: dict, in_title: dict) -> list[str]:
         """2–6 canonical tag names, most-mentioned first, topped up from the topic's
         fallback tags when the text names fewer than two."""
-        hits = []
-        for order, rule in enumerate(self.config.tags):
-            n = sum(in_prose.get(w, 0) + in_title.get(w, 0) for w in {rule.name, *rule.aliases})
-            if n:
-                hits.append((-n, order, rule.name))
-        tags = [name for _, _, name in sorted(hits)[:MAX_TAGS]]
+        mentions: dict[int, int] = {}
+        for word in in_prose.keys() | in_title.keys():
+            for order in self.tag_of.get(word, ()):
+                mentions[order] = mentions.get(order, 0) + in_prose.get(word, 0) + in_title.get(word, 0)
+        ranked = sorted(mentions, key=lambda order: (-mentions[order], order))
+        tags = [self.config.tags[order].name for order in ranked[:MAX_TAGS]]
         topic = self.config.topic(topic_slug)
         for fallback in topic.fallback_tags if topic else ():
             if len(tags) >= MIN_TAGS:

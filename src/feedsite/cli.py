@@ -60,7 +60,7 @@ def run_extract(config, paths: list[Path], content_dir: Path) -> tuple[dict, Rep
     store.apply(writes, content_dir)
     counts = {"dumps": len(dumps), "excerpts": len(excerpts), "articles": len(generated)}
     for status in ("new", "updated", "unchanged", "kept"):
-        counts[status] = sum(1 for w in writes if w.status == status)
+        counts[status] = sum(1 for w in writes if w.status.startswith(status))
     return counts, report
 
 

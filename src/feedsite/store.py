@@ -17,6 +17,7 @@ from .extract import Generated, dedupe_titles, fingerprint
 from .slugs import slugify_title, unique_slug
 from .spans import count_lost
 
+UNCHANGED = ("unchanged", "kept-unchanged")
 SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
@@ -27,6 +28,7 @@ class Existing:
     body: str
     id: str | None
     sources: frozenset[str]
+    text: str = ""  # the file as read, to tell whether a rewrite would change it
 
     @property
     def edited(self) -> bool:
@@ -39,7 +41,7 @@ class Existing:
 class Write:
     path: Path
     text: str
-    status: str  # new, updated, unchanged, kept
+    status: str  # new, updated, unchanged, kept (edited, machine fields changed), kept-unchanged
 
 
 def read_existing(content_dir: Path, shown: str) -> tuple[list[Existing], list[SourceError]]:
@@ -50,7 +52,7 @@ def read_existing(content_dir: Path, shown: str) -> tuple[list[Existing], list[S
             text = path.read_text(encoding="utf-8")
             fields, parts = frontmatter.parse(text)
             existing.append(Existing(path, fields, parts.body, _str(fields.get("id")),
-                                     frozenset(map(str, fields.get("sources") or []))))
+                                     frozenset(map(str, fields.get("sources") or [])), text))
         except (frontmatter.FrontMatterError, UnicodeDecodeError) as exc:
             line = getattr(exc, "line", 1)
             message = getattr(exc, "message", "not valid UTF-8")
@@ -99,23 +101,16 @@ def plan(generated: list[Generated], existing: list[Existing], content_dir: Path
             writes.append(Write(path, render(final[gen.id], slug), "new"))
         elif gen.id in final:
             text = render(final[gen.id], _slug_of(match))
-            writes.append(Write(match.path, text, _status(match.path, text, "updated")))
+            writes.append(Write(match.path, text, "unchanged" if text == match.text else "updated"))
         else:
             text = keep_edits(match, gen)
-            writes.append(Write(match.path, text, "kept"))
+            writes.append(Write(match.path, text, "kept" if text != match.text else "kept-unchanged"))
     return writes, problems
 
 
 def _slug_of(existing: Existing) -> str:
     slug = str((existing.fields or {}).get("slug") or existing.path.stem)
     return slug if SLUG_RE.fullmatch(slug) else existing.path.stem
-
-
-def _status(path: Path, text: str, changed: str) -> str:
-    try:
-        return "unchanged" if path.read_text(encoding="utf-8") == text else changed
-    except OSError:
-        return changed
 
 
 def render(gen: Generated, slug: str) -> str:
@@ -141,14 +136,11 @@ def apply(writes: list[Write], content_dir: Path) -> None:
     root = content_dir.resolve()
     root.mkdir(parents=True, exist_ok=True)
     for write in writes:
+        if write.status in UNCHANGED:
+            continue  # the file already holds exactly this text: leave it untouched
         target = write.path.resolve()
         if target.parent != root or target.suffix != ".md":
             raise ValueError(f"refusing to write outside {root}: {target}")
-        try:
-            if target.read_text(encoding="utf-8") == write.text:
-                continue
-        except OSError:
-            pass
         # Write beside the target and rename over it: a reader (or the preview
         # server) sees the old file or the new one, never half of one.
         tmp = root / f".{target.name}.tmp"
