@@ -7,7 +7,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 
 from .classify import Classifier
 from .errors import SourceError, warning
@@ -25,6 +26,7 @@ class Draft:
     """One distinct article as the dumps show it, before inference."""
     text: str  # the longest excerpt, truncation dots included
     sources: tuple[str, ...]  # every `file:line` it was seen at
+    id: str = ""  # how its file is found again; unique among the drafts of a run
 
     @property
     def core(self) -> str:
@@ -33,10 +35,6 @@ class Draft:
     @property
     def truncated(self) -> bool:
         return self.text.endswith(TRUNCATION)
-
-    @property
-    def id(self) -> str:
-        return article_id(self.text)
 
 
 @dataclass(frozen=True)
@@ -61,8 +59,8 @@ def _core(text: str) -> str:
     return text.removesuffix(TRUNCATION).rstrip()
 
 
-def article_id(text: str) -> str:
-    return hashlib.sha1(_core(text)[:ID_PREFIX_CHARS].encode("utf-8")).hexdigest()[:12]
+def article_id(text: str, prefix_chars: int | None = ID_PREFIX_CHARS) -> str:
+    return hashlib.sha1(_core(text)[:prefix_chars].encode("utf-8")).hexdigest()[:12]
 
 
 def fingerprint(title, topic, tags, body: str) -> str:
@@ -99,7 +97,12 @@ def merge(excerpts: list[Excerpt]) -> list[Draft]:
         best = max(members, key=lambda e: (len(_core(e.text)), not e.text.endswith(TRUNCATION)))
         sources = tuple(sorted({e.where for e in members}, key=_source_key))
         drafts.append(Draft(best.text, sources))
-    return sorted(drafts, key=lambda d: _source_key(d.sources[0]))
+    drafts.sort(key=lambda d: _source_key(d.sources[0]))
+    # Two different articles may open with the same words; those are known by
+    # their whole text instead, so no two drafts ever claim the same file.
+    openings = Counter(article_id(d.text) for d in drafts)
+    return [replace(d, id=article_id(d.text, None if openings[article_id(d.text)] > 1 else ID_PREFIX_CHARS))
+            for d in drafts]
 
 
 def generate(draft: Draft, classifier: Classifier) -> Generated:

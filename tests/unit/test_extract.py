@@ -188,3 +188,20 @@ def test_wrong_usage_exits_2(project):
 def test_missing_path_is_an_error_not_a_traceback(project):
     result = extract(project, "no/such/dump.txt")
     assert result.returncode == 1 and "no/such/dump.txt: error: no such file or folder" in result.stderr
+
+
+def test_articles_sharing_an_opening_keep_separate_files(tmp_path):
+    opening = "概述 投机解码是一种加速大模型推理的方法,它先用一个小模型快速起草若干个候选词,"
+    assert len(opening) < 64
+    pad = "然后由大模型一次并行验证这些候选词,接受其中正确的部分"
+    first, second = opening + pad + "。第一篇后面讲树形注意力...", opening + pad + "。第二篇后面讲多头解码..."
+    (tmp_path / "a.txt").write_text(f"INCOMING TRANSMISSION\n\nLATEST UPDATES\n{first}\n{second}\n",
+                                    encoding="utf-8")
+    args = ["extract", str(tmp_path / "a.txt"), "--config", str(ROOT / "site.yaml"),
+            "--content", str(tmp_path / "out")]
+    assert main(args) == 0
+    bodies = sorted(frontmatter.parse(p.read_text())[1].body for p in (tmp_path / "out").glob("*.md"))
+    assert len(bodies) == 2 and "树形注意力" in bodies[1] + bodies[0] and "多头解码" in bodies[0] + bodies[1]
+    before = snapshot(tmp_path / "out")
+    assert main(args) == 0
+    assert snapshot(tmp_path / "out") == before  # each still finds its own file
