@@ -69,16 +69,31 @@ def _str(value) -> str | None:
     return None if value is None else str(value)
 
 
-def plan(generated: list[Generated], existing: list[Existing], content_dir: Path
-         ) -> tuple[list[Write], list[SourceError]]:
+def match_files(generated: list[Generated], existing: list[Existing]) -> dict[str, Existing]:
+    """Article id -> the file that already holds it: by the id written in the
+    file, else (for a file that lost its id) by a shared `file:line` source.
+    A file is claimed by one article at most."""
     by_id = {e.id: e for e in existing if e.id}
     matches: dict[str, Existing] = {}
+    claimed: set[Path] = set()
     for gen in generated:
-        match = by_id.get(gen.id) or next(
-            (e for e in existing if e.sources & set(gen.sources) and e not in matches.values()),
-            None)
-        if match is not None:
-            matches[gen.id] = match
+        if gen.id in by_id:
+            matches[gen.id] = by_id[gen.id]
+            claimed.add(by_id[gen.id].path)
+    for gen in generated:
+        if gen.id not in matches:
+            sources = set(gen.sources)
+            match = next((e for e in existing if e.path not in claimed and e.sources & sources),
+                         None)
+            if match is not None:
+                matches[gen.id] = match
+                claimed.add(match.path)
+    return matches
+
+
+def plan(generated: list[Generated], existing: list[Existing], content_dir: Path
+         ) -> tuple[list[Write], list[SourceError]]:
+    matches = match_files(generated, existing)
     regenerate = [g for g in generated
                   if g.id not in matches or (matches[g.id].fields is not None
                                              and not matches[g.id].edited)]
