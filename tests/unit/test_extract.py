@@ -205,3 +205,13 @@ def test_articles_sharing_an_opening_keep_separate_files(tmp_path):
     before = snapshot(tmp_path / "out")
     assert main(args) == 0
     assert snapshot(tmp_path / "out") == before  # each still finds its own file
+
+
+def test_a_file_that_lost_its_id_is_found_by_its_sources(project):
+    path = project / "content" / "rnn.md"
+    original = path.read_text()
+    path.write_text("".join(l for l in original.splitlines(keepends=True) if not l.startswith("id: ")))
+    result = extract(project)
+    assert "0 new, 1 updated, 39 unchanged" in result.stdout
+    assert path.read_text() == original
+    assert len(list((project / "content").glob("*.md"))) == 40
