@@ -25,30 +25,34 @@ def shown_path(path: Path) -> str:
         return str(path)
 
 
-def discover_dumps(paths: list[Path], report: Report) -> list[Path]:
-    found = []
+def discover_dumps(paths: list[Path], report: Report) -> list[tuple[str, Path]]:
+    """(shown path, path) of every dump named or inside a named folder."""
+    found = {}
     for path in paths:
         if path.is_dir():
-            found += [p for p in path.iterdir() if p.is_file() and not p.name.startswith(".")]
+            folder = shown_path(path)  # resolved once per folder, not once per dump
+            for p in path.iterdir():
+                if p.is_file() and not p.name.startswith("."):
+                    found.setdefault(f"{folder}/{p.name}" if folder != "." else p.name, p)
         elif path.is_file():
-            found.append(path)
+            found.setdefault(shown_path(path), path)
         else:
             report.error(shown_path(path), 0, "no such file or folder")
     # Sorted, so the output never depends on the order the OS lists files in.
-    return sorted(set(found), key=lambda p: shown_path(p))
+    return sorted(found.items())
 
 
 def run_extract(config, paths: list[Path], content_dir: Path) -> tuple[dict, Report]:
     report = Report()
     excerpts = []
     dumps = discover_dumps(paths, report)
-    for dump in dumps:
+    for shown, dump in dumps:
         try:
             data = dump.read_bytes()
         except OSError as exc:
-            report.error(shown_path(dump), 0, f"cannot read: {exc.strerror}")
+            report.error(shown, 0, f"cannot read: {exc.strerror}")
             continue
-        found, problems = parse_dump(shown_path(dump), data)
+        found, problems = parse_dump(shown, data)
         excerpts += found
         report.extend(problems)
     classifier = Classifier(config)

@@ -5,6 +5,7 @@ body starts on, so errors found in the body can point at the right line.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import yaml
@@ -91,10 +92,58 @@ def _represent_str(dumper, value: str):
 _Dumper.add_representer(str, _represent_str)
 
 
+# A string PyYAML writes plain: it opens with a word character and holds only
+# word characters, spaces and punctuation that mean nothing to YAML there (a
+# colon only before a non-space, a `#` never after a space), and YAML's own resolver reads it back as a
+# string, not a number, date, boolean or null. Anything else goes through PyYAML.
+_PLAIN = re.compile(r"\w(?:[\w.()/+\-',?!;\"%&*@=<>~^$|\[\]{}#`\u00a1-\ud7ff\ue000-\ufefe\uff00-\ufffd]"
+                    r"|:(?=[^\s:])| (?![ #]|$))*")
+_RESOLVER = yaml.resolver.Resolver()
+_STR_TAG = "tag:yaml.org,2002:str"
+_KEY = re.compile(r"[a-z_]+")
+
+
+def _fast_scalar(value) -> str | None:
+    """`value` as PyYAML would write it, for the simple cases; None otherwise."""
+    if value is True or value is False:
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    # libyaml quotes characters beyond the BMP, so those go through it too.
+    if (isinstance(value, str) and value.isprintable() and _PLAIN.fullmatch(value)
+            and max(value) <= "\uffff"
+            and _RESOLVER.resolve(yaml.ScalarNode, value, (True, False)) == _STR_TAG):
+        return value
+    return None
+
+
+def _fast_yaml(fields: dict) -> str | None:
+    """Front matter without PyYAML's Python-level representer, which costs more
+    than the rest of extracting an article; None when a value needs PyYAML."""
+    lines = []
+    for key, value in fields.items():
+        if not isinstance(key, str) or not _KEY.fullmatch(key):
+            return None
+        if isinstance(value, list):
+            items = [_fast_scalar(v) for v in value]
+            if None in items:
+                return None
+            lines.append(f"{key}: []" if not items else f"{key}:")
+            lines += [f"- {item}" for item in items]
+        else:
+            scalar = _fast_scalar(value)
+            if scalar is None:
+                return None
+            lines.append(f"{key}: {scalar}")
+    return "\n".join(lines) + "\n"
+
+
 def dump(fields: dict, body: str) -> str:
     """Front matter in KEY_ORDER (unknown keys after, as found), then the body."""
     ordered = {k: fields[k] for k in KEY_ORDER if k in fields}
     ordered.update((k, v) for k, v in fields.items() if k not in ordered)
-    yaml_text = yaml.dump(ordered, Dumper=_Dumper, allow_unicode=True, sort_keys=False,
-                          default_flow_style=False, width=10_000)
+    yaml_text = _fast_yaml(ordered)
+    if yaml_text is None:
+        yaml_text = yaml.dump(ordered, Dumper=_Dumper, allow_unicode=True, sort_keys=False,
+                              default_flow_style=False, width=10_000)
     return f"{FENCE}\n{yaml_text}{FENCE}\n{body.rstrip(chr(10))}\n"

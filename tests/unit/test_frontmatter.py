@@ -31,3 +31,37 @@ def test_key_lines_point_into_the_file():
     _, parts = frontmatter.parse("---\ntitle: a\ntopic: b\n---\nbody\n")
     assert frontmatter.key_lines(parts) == {"title": 2, "topic": 3}
     assert parts.body_line == 5
+
+
+def _pyyaml(fields: dict) -> str:
+    return frontmatter.yaml.dump(fields, Dumper=frontmatter._Dumper, allow_unicode=True,
+                                 sort_keys=False, default_flow_style=False, width=10_000)
+
+
+TRICKY = st.lists(st.sampled_from(["1", "0", "0x", "0o", "2024-01-01", ":", " ", "a", "Yes", "null", "-",
+                                   ".", "~", "e5", "#", "中", "'", ",", "_", "12:30", "inf", "0b1",
+                                   "1_000", "+", "/", "(", "\u00a0", "\u3000", "\t", "?", "!", "[", "]",
+                                   "{", "}", "\"", "&", "*", "%", "@", "`", "|", ">", "=", " #"]),
+                   max_size=6).map("".join)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.one_of(TRICKY, st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=30)))
+def test_fast_writer_agrees_with_pyyaml_whenever_it_answers(text):
+    fields = {"title": text, "tags": [text, "扩散模型"], "truncated": False, "lost_formulas": 3}
+    fast = frontmatter._fast_yaml(fields)
+    if fast is not None:
+        assert fast == _pyyaml(fields)
+        assert frontmatter.yaml.safe_load(fast) == fields
+
+
+def test_fast_writer_handles_every_real_file():
+    from conftest import CONTENT
+    answered = 0
+    for path in CONTENT.glob("*.md"):
+        fields, _ = frontmatter.parse(path.read_text(encoding="utf-8"))
+        fast = frontmatter._fast_yaml(fields)
+        if fast is not None:
+            answered += 1
+            assert fast == _pyyaml(fields)
+    assert answered >= 30  # the fast path is the common case, not a curiosity
