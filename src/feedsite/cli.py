@@ -7,6 +7,7 @@ import sys
 import time
 from pathlib import Path
 
+from . import __version__
 from .classify import Classifier
 from .config import load_config
 from .errors import BuildFailed, Report, SourceError
@@ -118,7 +119,10 @@ def cmd_serve(args) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="feedsite", description=__doc__.split("\n")[0])
+    top = argparse.ArgumentParser(
+        prog="feedsite",
+        description="Static sites from Chinese machine-learning note feeds, with real math.")
+    top.add_argument("--version", action="version", version=f"feedsite {__version__}")
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     ex = sub.add_parser("extract", help="turn feed dumps into content/*.md")
