@@ -18,7 +18,7 @@ from pathlib import Path
 from . import assets
 from .config import SiteConfig
 from .content import load_articles
-from .errors import BuildFailed, Report, SourceError
+from .errors import Report, SourceError
 from .markdown import Rendered, render_markdown
 from .pages import Page, plan_pages, site_context
 from .render import make_env, render_template, template_dirs

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
 from . import __version__
 from .classify import Classifier
 from .config import load_config
-from .errors import BuildFailed, Report, SourceError
+from .errors import BuildFailed, Report
 from .extract import generate, merge
 from .feeds import parse_dump
 from . import store

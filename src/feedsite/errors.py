@@ -45,9 +45,6 @@ class Report:
     def error(self, path: str, line: int, message: str) -> None:
         self.add(SourceError(path, line, message))
 
-    def warn(self, path: str, line: int, message: str) -> None:
-        self.add(warning(path, line, message))
-
     @property
     def errors(self) -> list[SourceError]:
         return [p for p in self.problems if p.severity == "error"]

@@ -34,11 +34,6 @@ def is_leetcode(text: str) -> bool:
     return bool(_LEETCODE.match(text))
 
 
-def leading_section(text: str) -> str | None:
-    m = _LEADING.match(text)
-    return m.group(1) if m else None
-
-
 def _breaks(text: str) -> list[tuple[int, str, bool]]:
     """(position, marker, is_heading) where a break goes before `position`."""
     found = []

@@ -4,7 +4,7 @@ from collections import Counter
 from feedsite import frontmatter
 from feedsite.classify import Classifier, KeywordCounter
 
-from conftest import CONTENT, real_excerpt_lines
+from conftest import CONTENT
 
 # A reader's verdict for every real article, keyed by the start of its title.
 READER_TOPICS = {

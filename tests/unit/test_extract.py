@@ -1,5 +1,4 @@
 """The extractor end to end, through its command line, on the real dumps."""
-import os
 import shutil
 import subprocess
 import sys
@@ -9,10 +8,9 @@ import pytest
 
 from feedsite import frontmatter
 from feedsite.cli import main
-from feedsite.config import load_config
 from feedsite.titles import MAX_TITLE
 
-from conftest import CONTENT, FEEDS, ROOT
+from conftest import CONTENT, ROOT
 
 
 def extract(project: Path, *args: str) -> subprocess.CompletedProcess:
