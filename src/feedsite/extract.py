@@ -54,6 +54,10 @@ class Generated:
         return {"title": self.title, "topic": self.topic, "tags": list(self.tags),
                 "body": self.body}
 
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.editable())
+
 
 def _core(text: str) -> str:
     return text.removesuffix(TRUNCATION).rstrip()
@@ -63,10 +67,29 @@ def article_id(text: str, prefix_chars: int | None = ID_PREFIX_CHARS) -> str:
     return hashlib.sha1(_core(text)[:prefix_chars].encode("utf-8")).hexdigest()[:12]
 
 
-def fingerprint(title, topic, tags, body: str) -> str:
-    """Hash of the editable fields as generated; a mismatch later means a person edited."""
-    blob = json.dumps([title, topic, list(tags), body.strip()], ensure_ascii=False)
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
+EDITABLE = ("title", "topic", "tags", "body")
+
+
+def field_hash(key: str, value) -> str:
+    value = value.strip() if key == "body" and isinstance(value, str) else value
+    if key == "tags" and isinstance(value, (list, tuple)):
+        value = list(value)
+    blob = json.dumps(value, ensure_ascii=False)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:8]
+
+
+def fingerprint(values: dict) -> str:
+    """`title:1a2b3c4d topic:… tags:… body:…`: a short hash of each editable field
+    as the machine wrote it. A field whose hash no longer matches was edited by a
+    person, and only that field is kept when the article is extracted again."""
+    return " ".join(f"{key}:{field_hash(key, values[key])}" for key in EDITABLE)
+
+
+def parse_fingerprint(text) -> dict[str, str] | None:
+    if not isinstance(text, str):
+        return None
+    pairs = dict(part.partition(":")[::2] for part in text.split())
+    return pairs if set(pairs) == set(EDITABLE) else None
 
 
 def _source_key(source: str) -> tuple[str, int]:

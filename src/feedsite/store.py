@@ -1,19 +1,21 @@
 """The content folder: read what is there, decide what to write, write it safely.
 
-Hand edits are sacred. A file whose editable fields (title, topic, tags, body)
-no longer match the fingerprint it was written with has been edited by a
-person: only machine fields (sources, truncated, lost_formulas) are updated.
+Hand edits are sacred. Each editable field (title, topic, tags, body) carries a
+hash in `fingerprint` of the value the machine wrote. A field that no longer
+matches its hash was edited by a person and is kept as it is; the other fields
+and the machine fields (sources, truncated, lost_formulas) follow the dumps.
 """
 from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 
 from . import frontmatter
 from .errors import SourceError
-from .extract import Generated, dedupe_titles, fingerprint
+from .extract import EDITABLE, Generated, dedupe_titles, field_hash, parse_fingerprint
 from .slugs import slugify_title, unique_slug
 from .spans import count_lost
 
@@ -30,11 +32,20 @@ class Existing:
     sources: frozenset[str]
     text: str = ""  # the file as read, to tell whether a rewrite would change it
 
-    @property
-    def edited(self) -> bool:
+    def values(self) -> dict:
         f = self.fields or {}
-        return f.get("fingerprint") != fingerprint(
-            f.get("title"), f.get("topic"), f.get("tags") or [], self.body)
+        return {"title": f.get("title"), "topic": f.get("topic"), "tags": f.get("tags") or [],
+                "body": self.body}
+
+    @cached_property
+    def edited(self) -> frozenset[str]:
+        """The editable fields a person changed. Without a fingerprint to compare
+        with, every field counts as the person's."""
+        stored = parse_fingerprint((self.fields or {}).get("fingerprint"))
+        if stored is None:
+            return frozenset(EDITABLE)
+        values = self.values()
+        return frozenset(k for k in EDITABLE if stored[k] != field_hash(k, values[k]))
 
 
 @dataclass(frozen=True)
@@ -93,33 +104,35 @@ def match_files(generated: list[Generated], existing: list[Existing]) -> dict[st
 
 def plan(generated: list[Generated], existing: list[Existing], content_dir: Path
          ) -> tuple[list[Write], list[SourceError]]:
-    matches = match_files(generated, existing)
-    regenerate = [g for g in generated
-                  if g.id not in matches or (matches[g.id].fields is not None
-                                             and not matches[g.id].edited)]
-    regenerated_paths = {matches[g.id].path for g in regenerate if g.id in matches}
+    found = match_files(generated, existing)
+    matches = {k: e for k, e in found.items() if e.fields is not None}
+    unparseable = set(found) - set(matches)
+    # Titles the machine writes this run must be unique, also against titles a
+    # person chose and files no dump carries any more.
+    drafted = [g for g in generated if g.id not in unparseable
+               and (g.id not in matches or "title" not in matches[g.id].edited)]
+    drafted_paths = {matches[g.id].path for g in drafted if g.id in matches}
     taken_titles = {str(e.fields.get("title")) for e in existing
-                    if e.fields and e.path not in regenerated_paths}
-    renamed, problems = dedupe_titles(regenerate, taken_titles)
-    final = {g.id: g for g in renamed}
+                    if e.fields and e.path not in drafted_paths}
+    renamed, problems = dedupe_titles(drafted, taken_titles)
+    titles = {g.id: g.title for g in renamed}
 
     taken_slugs = {e.path.stem for e in existing}
     writes = []
     for gen in generated:
+        if gen.id in unparseable:
+            continue  # reported when read, and never overwritten
+        gen = replace(gen, title=titles.get(gen.id, gen.title))
         match = matches.get(gen.id)
-        if match is not None and match.fields is None:
-            continue  # unparseable file: reported, never overwritten
         if match is None:
-            slug = unique_slug(slugify_title(final[gen.id].title), taken_slugs)
+            slug = unique_slug(slugify_title(gen.title), taken_slugs)
             taken_slugs.add(slug)
-            path = content_dir / f"{slug}.md"
-            writes.append(Write(path, render(final[gen.id], slug), "new"))
-        elif gen.id in final:
-            text = render(final[gen.id], _slug_of(match))
-            writes.append(Write(match.path, text, "unchanged" if text == match.text else "updated"))
-        else:
-            text = keep_edits(match, gen)
-            writes.append(Write(match.path, text, "kept" if text != match.text else "kept-unchanged"))
+            writes.append(Write(content_dir / f"{slug}.md", render(gen, slug), "new"))
+            continue
+        text = update(match, gen)
+        status = ("kept" if match.edited else "updated") if text != match.text else \
+            ("kept-unchanged" if match.edited else "unchanged")
+        writes.append(Write(match.path, text, status))
     return writes, problems
 
 
@@ -132,18 +145,27 @@ def render(gen: Generated, slug: str) -> str:
     fields = {
         "title": gen.title, "slug": slug, "topic": gen.topic, "tags": list(gen.tags),
         "sources": list(gen.sources), "truncated": gen.truncated,
-        "lost_formulas": gen.lost_formulas, "id": gen.id,
-        "fingerprint": fingerprint(gen.title, gen.topic, gen.tags, gen.body),
+        "lost_formulas": gen.lost_formulas, "id": gen.id, "fingerprint": gen.fingerprint,
     }
     return frontmatter.dump(fields, gen.body)
 
 
-def keep_edits(existing: Existing, gen: Generated) -> str:
-    """The person's file with only the machine fields brought up to date."""
+def update(existing: Existing, gen: Generated) -> str:
+    """The existing file brought up to date: fields a person edited stay as they
+    are (with their old hash, so they stay marked as edited), the rest follow the
+    new extraction, and keys the person added are kept."""
+    edited = existing.edited
+    mine, theirs = gen.editable(), existing.values()
+    values = {k: theirs[k] if k in edited else mine[k] for k in EDITABLE}
+    stored = parse_fingerprint(existing.fields.get("fingerprint"))
     fields = dict(existing.fields)
-    fields.update(sources=list(gen.sources), truncated=gen.truncated,
-                  lost_formulas=count_lost(existing.body), id=gen.id)
-    return frontmatter.dump(fields, existing.body)
+    fields.update(title=values["title"], slug=_slug_of(existing), topic=values["topic"],
+                  tags=values["tags"], sources=list(gen.sources), truncated=gen.truncated,
+                  lost_formulas=count_lost(values["body"]), id=gen.id)
+    if stored is not None:
+        fields["fingerprint"] = " ".join(
+            f"{k}:{stored[k] if k in edited else field_hash(k, values[k])}" for k in EDITABLE)
+    return frontmatter.dump(fields, values["body"])
 
 
 def apply(writes: list[Write], content_dir: Path) -> None:

@@ -213,3 +213,32 @@ def test_a_file_that_lost_its_id_is_found_by_its_sources(project):
     assert "0 new, 1 updated, 39 unchanged" in result.stdout
     assert path.read_text() == original
     assert len(list((project / "content").glob("*.md"))) == 40
+
+
+def test_only_the_edited_field_is_kept_when_a_longer_excerpt_arrives(project):
+    path = project / "content" / "rnn.md"
+    edit(path, title="RNN 入门")
+    dump = project / "feeds" / "004_8138c37ddb911598.txt"
+    lines = dump.read_text(encoding="utf-8").split("\n")
+    assert lines[14].startswith("RNN 概述") and lines[14].endswith("...")
+    lines[14] = lines[14][:-3] + "的输出,这是补全的结尾。"
+    dump.write_text("\n".join(lines), encoding="utf-8")
+    result = extract(project)
+    assert ", 1 kept as edited;" in result.stdout
+    fields, parts = frontmatter.parse(path.read_text())
+    assert fields["title"] == "RNN 入门"  # the person's title
+    assert parts.body.rstrip().endswith("这是补全的结尾。") and fields["truncated"] is False  # the new text
+    # Still marked as edited: the next run keeps the title and changes nothing.
+    before = snapshot(project / "content")
+    assert ", 1 kept as edited;" in extract(project).stdout
+    assert snapshot(project / "content") == before
+
+
+def test_a_file_without_a_fingerprint_is_kept_whole(project):
+    path = project / "content" / "rnn.md"
+    fields, parts = frontmatter.parse(path.read_text())
+    del fields["fingerprint"]
+    path.write_text(frontmatter.dump(fields, "我手写的正文。"), encoding="utf-8")
+    assert ", 1 kept as edited;" in extract(project).stdout
+    fields, parts = frontmatter.parse(path.read_text())
+    assert parts.body.strip() == "我手写的正文。" and "fingerprint" not in fields
