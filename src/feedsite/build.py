@@ -17,8 +17,9 @@ from pathlib import Path
 
 from . import assets
 from .config import SiteConfig
+from .check import check_site
 from .content import load_articles
-from .errors import Report, SourceError
+from .errors import BuildFailed, Report, SourceError
 from .markdown import Rendered, render_markdown
 from .pages import Page, plan_pages, site_context
 from .render import make_env, render_template, template_dirs
@@ -102,7 +103,7 @@ def build(config: SiteConfig, out_dir: Path | None = None, strict: bool = False,
         if templates != state.templates:
             _copy_static(config, out_dir)
     else:
-        _write_swapped(config, out_dir, texts, search)
+        _write_swapped(config, out_dir, texts, search, check_links=strict)
     state.templates = templates
     state.page_digests = {p.path: _digest(site, p.template, p.context) for p in pages}
     return BuildResult(len(texts), len(pages), tuple(report.warnings),
@@ -141,7 +142,8 @@ def _copy_static(config: SiteConfig, root: Path) -> None:
             shutil.copytree(static, root / "assets", dirs_exist_ok=True)
 
 
-def _write_swapped(config: SiteConfig, out_dir: Path, texts: dict[str, str], search: bool) -> None:
+def _write_swapped(config: SiteConfig, out_dir: Path, texts: dict[str, str], search: bool,
+                   check_links: bool = False) -> None:
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.building-", dir=out_dir.parent))
     try:
@@ -151,6 +153,10 @@ def _write_swapped(config: SiteConfig, out_dir: Path, texts: dict[str, str], sea
         (stage / "assets" / "mathjax-config.js").write_text(assets.mathjax_config_js(), encoding="utf-8")
         if search:
             assets.build_search_index(stage)
+        if check_links:  # before the swap, so a strict failure leaves the old site in place
+            broken = check_site(stage, config.base_path, shown_as=_shown(out_dir, config.root))
+            if broken:
+                raise BuildFailed(broken)
         os.chmod(stage, 0o755)
         old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
         if out_dir.exists():

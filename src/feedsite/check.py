@@ -33,7 +33,9 @@ def _target_file(root: Path, path: str) -> Path | None:
     return candidate if candidate.is_file() else None
 
 
-def check_site(out_dir: Path, base_path: str = "/") -> list[SourceError]:
+def check_site(out_dir: Path, base_path: str = "/", shown_as: str | None = None) -> list[SourceError]:
+    """Every unresolved internal link of the site in `out_dir`; problems name the
+    folder as `shown_as` (a build checks its staging folder before swapping it in)."""
     root = out_dir.resolve()
     if not root.is_dir():
         return [SourceError(str(out_dir), 0, "no built site here; run `feedsite build` first")]
@@ -46,7 +48,7 @@ def check_site(out_dir: Path, base_path: str = "/") -> list[SourceError]:
         scans[page] = scan
     problems = []
     for page, scan in scans.items():
-        shown = f"{out_dir}/{page.relative_to(root)}"
+        shown = f"{shown_as or out_dir}/{page.relative_to(root)}"
         page_url = base_path + str(page.relative_to(root)).removesuffix("index.html")
         for line, link in scan.links:
             parts = urlsplit(urljoin(page_url, link))

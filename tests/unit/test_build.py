@@ -161,3 +161,17 @@ def test_check_finds_broken_links_and_anchors(tmp_path):
     assert problems == [f"{tmp_path}/index.html:2: error: broken link: /missing/",
                         f"{tmp_path}/index.html:3: error: missing anchor: /a/#nope",
                         f"{tmp_path}/index.html:3: error: broken link: /assets/x.js"]
+
+
+def test_strict_fails_on_a_broken_link_and_keeps_the_old_site(project):
+    assert run(project, "build").returncode == 0
+    before = (project / "public/articles/rnn/index.html").read_bytes()
+    path = project / "content/rnn.md"
+    path.write_text(path.read_text() + "\n另见[不存在的文章](/articles/no-such-article/)。\n")
+    assert run(project, "build", "--strict", "--out", "public").returncode == 1
+    result = run(project, "build", "--strict")
+    assert result.returncode == 1
+    assert "public/articles/rnn/index.html:" in result.stderr
+    assert "error: broken link: /articles/no-such-article/" in result.stderr
+    assert (project / "public/articles/rnn/index.html").read_bytes() == before
+    assert run(project, "build").returncode == 0  # without --strict it is the author's call
