@@ -6,12 +6,14 @@ instead rebuilds in place, rendering only pages whose view model changed.
 """
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import pickle
 import shutil
 import tempfile
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -142,9 +144,27 @@ def _copy_static(config: SiteConfig, root: Path) -> None:
             shutil.copytree(static, root / "assets", dirs_exist_ok=True)
 
 
+@contextmanager
+def _exclusive(out_dir: Path):
+    """One full build of a folder at a time. Whoever holds the lock also clears
+    what a killed build left beside the output: no other build can own it."""
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    with open(out_dir.with_name(f".{out_dir.name}.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        for leftover in out_dir.parent.glob(f".{out_dir.name}.[bo][ul][id]*-*"):
+            if leftover.is_dir():  # .building-* and .old-* folders
+                shutil.rmtree(leftover, ignore_errors=True)
+        yield
+
+
 def _write_swapped(config: SiteConfig, out_dir: Path, texts: dict[str, str], search: bool,
                    check_links: bool = False) -> None:
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    with _exclusive(out_dir):
+        _stage_and_swap(config, out_dir, texts, search, check_links)
+
+
+def _stage_and_swap(config: SiteConfig, out_dir: Path, texts: dict[str, str], search: bool,
+                    check_links: bool) -> None:
     stage = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.building-", dir=out_dir.parent))
     try:
         _write_files(stage, texts)

@@ -3,6 +3,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -114,7 +115,7 @@ def test_every_problem_is_listed_at_once_and_public_is_untouched(project):
     assert len(errors) == 4
     after = {p: p.read_bytes() for p in (project / "public").rglob("*") if p.is_file()}
     assert after == before
-    assert not [p for p in project.iterdir() if p.name.startswith(".public")]
+    assert not [p for p in project.iterdir() if p.name.startswith(".public") and p.is_dir()]
 
 
 def test_template_errors_name_the_template_and_line(project):
@@ -175,3 +176,19 @@ def test_strict_fails_on_a_broken_link_and_keeps_the_old_site(project):
     assert "error: broken link: /articles/no-such-article/" in result.stderr
     assert (project / "public/articles/rnn/index.html").read_bytes() == before
     assert run(project, "build").returncode == 0  # without --strict it is the author's call
+
+
+def test_a_killed_build_leaves_the_old_site_and_the_next_build_tidies_up(project):
+    assert run(project, "build").returncode == 0
+    before = {p: p.read_bytes() for p in (project / "public").rglob("*") if p.is_file()}
+    proc = subprocess.Popen([sys.executable, "-m", "feedsite", "build"], cwd=project)
+    deadline = time.monotonic() + 60
+    while not list(project.glob(".public.building-*/articles")) and proc.poll() is None:
+        assert time.monotonic() < deadline
+        time.sleep(0.005)
+    proc.kill()
+    assert proc.wait() == -9, "the build finished before it could be interrupted"
+    assert list(project.glob(".public.building-*"))  # what the killed build left
+    assert {p: p.read_bytes() for p in (project / "public").rglob("*") if p.is_file()} == before
+    assert run(project, "build").returncode == 0
+    assert not list(project.glob(".public.building-*")) and not list(project.glob(".public.old-*"))
