@@ -11,15 +11,17 @@ from feedsite.config import load_config
 
 HERE = Path(__file__).parent
 EXPECTED = HERE / "expected"
+STATIC = HERE.parents[1] / "templates" / "static"
 # Third-party output is checked for presence, not bytes: it is not ours to pin.
-THIRD_PARTY = ("assets/mathjax/", "pagefind/")
+# Static files are copied verbatim from templates/static and checked against it.
+NOT_PINNED = ("assets/mathjax/", "pagefind/", *(f"assets/{p.name}" for p in STATIC.iterdir()))
 
 
 def built_files(root: Path) -> dict[str, bytes]:
     files = {}
     for path in sorted(root.rglob("*")):
         rel = path.relative_to(root).as_posix()
-        if path.is_file() and not rel.startswith(THIRD_PARTY):
+        if path.is_file() and not rel.startswith(NOT_PINNED):
             files[rel] = path.read_bytes()
     return files
 
@@ -38,6 +40,8 @@ def test_golden_site_matches_expected_byte_for_byte(tmp_path, request):
     assert sorted(got) == sorted(expected)
     for rel in expected:
         assert got[rel] == expected[rel], f"{rel} differs; run with --regen-golden and review the diff"
+    for static in STATIC.iterdir():
+        assert (out / "assets" / static.name).read_bytes() == static.read_bytes()
     assert (out / "assets/mathjax/tex-chtml.js").is_file()
     assert (out / "pagefind/pagefind.js").is_file()
 
