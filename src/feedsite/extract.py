@@ -152,7 +152,7 @@ def dedupe_titles(articles: list[Generated], taken: set[str]) -> tuple[list[Gene
             path, line = _source_key(article.first_seen)
             problems.append(warning(path, line, f"title '{title}' is also inferred for "
                                                 f"{first_at[title]}; using '{candidate}'"))
-            article = Generated(**{**article.__dict__, "title": candidate})
+            article = replace(article, title=candidate)
         first_at[article.title] = article.first_seen
         out.append(article)
     return out, problems
