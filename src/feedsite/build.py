@@ -21,7 +21,7 @@ from . import assets
 from .config import SiteConfig
 from .check import check_site
 from .content import load_articles
-from .errors import BuildFailed, Report, SourceError
+from .errors import BuildFailed, Report, SourceError, shown_path
 from .markdown import Rendered, render_markdown
 from .pages import Page, plan_pages, site_context
 from .render import make_env, render_template, template_dirs
@@ -82,7 +82,7 @@ def build(config: SiteConfig, out_dir: Path | None = None, strict: bool = False,
     out_dir = (out_dir or config.output_dir).resolve()
     state = state if state is not None else BuildState()
     report = Report()
-    articles, problems = load_articles(config, _shown(config.content_dir, config.root),
+    articles, problems = load_articles(config, shown_path(config.content_dir, config.root),
                                        state.parsed)
     report.extend(problems)
     report.raise_if_errors(strict)
@@ -174,7 +174,7 @@ def _stage_and_swap(config: SiteConfig, out_dir: Path, texts: dict[str, str], se
         if search:
             assets.build_search_index(stage)
         if check_links:  # before the swap, so a strict failure leaves the old site in place
-            broken = check_site(stage, config.base_path, shown_as=_shown(out_dir, config.root))
+            broken = check_site(stage, config.base_path, shown_as=shown_path(out_dir, config.root))
             if broken:
                 raise BuildFailed(broken)
         os.chmod(stage, 0o755)
@@ -199,9 +199,3 @@ def _write_in_place(out_dir: Path, texts: dict[str, str], planned: set[str], sta
         tmp.write_text(text, encoding="utf-8", newline="\n")
         os.replace(tmp, target)  # a reader never sees half a page
 
-
-def _shown(path: Path, root: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(root))
-    except ValueError:
-        return str(path)

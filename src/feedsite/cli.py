@@ -9,20 +9,12 @@ from pathlib import Path
 from . import __version__
 from .classify import Classifier
 from .config import load_config
-from .errors import BuildFailed, Report
+from .errors import BuildFailed, Report, shown_path
 from .extract import generate, merge
 from .feeds import parse_dump
 from . import store
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
-
-
-def shown_path(path: Path) -> str:
-    """A path as the user would type it: relative to the working folder if inside it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
 
 
 def discover_dumps(paths: list[Path], report: Report) -> list[tuple[str, Path]]:

@@ -6,6 +6,16 @@ so a user sees all of them at once and fixes them in one pass.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
+
+
+def shown_path(path: str | Path, root: Path | None = None) -> str:
+    """A path as the user would type it: relative to `root` (default: the working
+    folder) when inside it, else as given."""
+    try:
+        return str(Path(path).resolve().relative_to((root or Path.cwd()).resolve()))
+    except ValueError:
+        return str(path)
 
 
 @dataclass(frozen=True)

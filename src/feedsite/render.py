@@ -11,7 +11,7 @@ from pathlib import Path
 from jinja2 import (ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError,
                     TemplateSyntaxError, select_autoescape)
 
-from .errors import SourceError
+from .errors import SourceError, shown_path
 
 # The project's own templates: a site's templates_dir overrides any of them.
 DEFAULT_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -40,15 +40,15 @@ def render_template(env: Environment, name: str, context: dict, shown_root: Path
     try:
         return env.get_template(name).render(context), None
     except TemplateSyntaxError as exc:
-        return None, SourceError(_shown(exc.filename or name, shown_root), exc.lineno or 0,
+        return None, SourceError(shown_path(exc.filename or name, shown_root), exc.lineno or 0,
                                  f"template syntax error: {exc.message}")
     except TemplateError as exc:
         path, line = _template_frame(exc, name)
-        return None, SourceError(_shown(path, shown_root), line,
+        return None, SourceError(shown_path(path, shown_root), line,
                                  f"template error: {exc.message or exc}")
     except Exception as exc:  # noqa: BLE001 - a filter or test blew up inside a template
         path, line = _template_frame(exc, name)
-        return None, SourceError(_shown(path, shown_root), line,
+        return None, SourceError(shown_path(path, shown_root), line,
                                  f"template error: {type(exc).__name__}: {exc}")
 
 
@@ -59,9 +59,3 @@ def _template_frame(exc: BaseException, name: str) -> tuple[str, int]:
             return frame.filename, frame.lineno or 0
     return name, 0
 
-
-def _shown(path: str, root: Path) -> str:
-    try:
-        return str(Path(path).resolve().relative_to(root))
-    except ValueError:
-        return path
