@@ -17,10 +17,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from feedsite.cli import run_extract  # noqa: E402
 from feedsite.config import load_config  # noqa: E402
-from feedsite.extract import merge  # noqa: E402
-from feedsite.feeds import parse_dump  # noqa: E402
+from feedsite import extract  # noqa: E402
+from feedsite.extract.drafts import merge  # noqa: E402
+from feedsite.extract.dumps import parse_dump  # noqa: E402
 
 HEADER = "INCOMING TRANSMISSION\n\nLATEST UPDATES\n"
 
@@ -71,14 +71,14 @@ def run(megabytes: float, repeats: int) -> None:
             dump.read_bytes().decode("utf-8").split("\n")
         floor = time.perf_counter() - start
         start = time.perf_counter()
-        counts, report = run_extract(config, [feeds], content)
+        result = extract.run(config, [feeds], content)
         first = time.perf_counter() - start
         start = time.perf_counter()
-        run_extract(config, [feeds], content)
+        extract.run(config, [feeds], content)
         again = time.perf_counter() - start
     mb = total / 1_000_000
-    print(f"corpus: {mb:.1f} MB in {counts['dumps']} dumps, {counts['excerpts']} excerpts, "
-          f"{counts['articles']} articles (each seen {repeats}x)")
+    print(f"corpus: {mb:.1f} MB in {result.dumps} dumps, {result.excerpts} excerpts, "
+          f"{result.articles} articles (each seen {repeats}x)")
     print(f"parse + merge only:       {parse:6.2f} s  {mb / parse:7.1f} MB/s")
     print(f"extract, empty content/:  {first:6.2f} s  {mb / first:7.1f} MB/s")
     print(f"extract again (no-op):    {again:6.2f} s  {mb / again:7.1f} MB/s")

@@ -1,4 +1,7 @@
-"""Shared fixtures: the real project root, its real dumps and config."""
+"""Shared fixtures. Tests own their inputs: the real collection is frozen under
+tests/fixtures/corpus (dumps and config) and tests/golden/content (what the
+extractor makes of it); nothing here reads the project's own content/, feeds/,
+public/ or site.yaml, which are the person's to edit."""
 from __future__ import annotations
 
 import shutil
@@ -6,15 +9,19 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-FEEDS = ROOT / "feeds"
-CONTENT = ROOT / "content"
+TESTS = Path(__file__).resolve().parent
+ROOT = TESTS.parent
+CORPUS = TESTS / "fixtures" / "corpus"
+CORPUS_CONFIG = CORPUS / "site.yaml"
+FEEDS = CORPUS / "feeds"
+CONTENT = TESTS / "golden" / "content"  # the extraction of FEEDS, byte for byte
 CHROMIUM = Path("/usr/bin/chromium")
 
 
 def pytest_addoption(parser):
     parser.addoption("--regen-golden", action="store_true",
-                     help="rewrite tests/golden/expected from the current build; review the diff")
+                     help="rewrite the expected trees under tests/golden from the current code; "
+                          "review the diff")
 
 
 def pytest_configure(config):
@@ -31,18 +38,28 @@ def real_excerpt_lines() -> list[str]:
     return seen
 
 
+def copy_corpus(dest: Path, content: bool = True, theme: bool = False) -> Path:
+    """A scratch site made of the frozen collection: site.yaml, feeds/ and (with
+    `content`) the extracted content/. The theme comes from the package, unless
+    `theme` copies it into templates/ for a test that edits it."""
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copy(CORPUS_CONFIG, dest / "site.yaml")
+    shutil.copytree(FEEDS, dest / "feeds")
+    if content:
+        shutil.copytree(CONTENT, dest / "content")
+    if theme:
+        from feedsite.build.render import DEFAULT_TEMPLATES
+        shutil.copytree(DEFAULT_TEMPLATES, dest / "templates")
+    return dest
+
+
 @pytest.fixture(scope="session")
 def config():
     from feedsite.config import load_config
-    return load_config(ROOT / "site.yaml")
+    return load_config(CORPUS_CONFIG)
 
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """A scratch copy of the project's inputs: site.yaml, feeds/, content/, templates/."""
-    for name in ("site.yaml",):
-        shutil.copy(ROOT / name, tmp_path / name)
-    for name in ("feeds", "content", "templates"):
-        if (ROOT / name).exists():
-            shutil.copytree(ROOT / name, tmp_path / name)
-    return tmp_path
+    """A scratch copy of the frozen collection, free to edit."""
+    return copy_corpus(tmp_path)

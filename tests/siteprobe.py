@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import CONTENT, CORPUS_CONFIG
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run"]
@@ -23,18 +24,17 @@ LOCAL_SCHEMES = ("data", "blob", "about")  # never touch the network
 
 def build_copy(dest: Path, base_url: str | None = None, extra: dict[str, str] | None = None,
                out: Path | None = None) -> Path:
-    """Copy site.yaml, templates/ and content/ into `dest` (plus `extra` content
-    files), optionally change base_url, build, and return the output folder."""
+    """Copy the frozen collection's site.yaml and content/ into `dest` (plus `extra`
+    content files), optionally change base_url, build, and return the output folder."""
     dest.mkdir(parents=True, exist_ok=True)
-    text = (ROOT / "site.yaml").read_text(encoding="utf-8")
+    text = CORPUS_CONFIG.read_text(encoding="utf-8")
     if base_url is not None:
         lines = [f"base_url: {base_url}" if line.startswith("base_url:") else line
                  for line in text.split("\n")]
         assert lines != text.split("\n"), "site.yaml has no top-level base_url line to replace"
         text = "\n".join(lines)
     (dest / "site.yaml").write_text(text, encoding="utf-8")
-    for name in ("templates", "content"):
-        shutil.copytree(ROOT / name, dest / name)
+    shutil.copytree(CONTENT, dest / "content")
     for name, body in (extra or {}).items():
         (dest / "content" / name).write_text(body, encoding="utf-8")
     out = out or dest / "public"
@@ -47,7 +47,7 @@ def build_site(config: Path, out: Path) -> None:
     are avoided: Playwright's sync API keeps an asyncio loop running in this
     thread, and the Pagefind indexing step calls asyncio.run()."""
     proc = subprocess.run([sys.executable, "-m", "feedsite", "build", "--config", str(config),
-                           "--out", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+                           "--out", str(out)], cwd=config.parent, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, f"build failed:\n{proc.stdout}\n{proc.stderr}"
 
 

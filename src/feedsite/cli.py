@@ -7,71 +7,23 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .classify import Classifier
 from .config import load_config
-from .errors import BuildFailed, Report, shown_path
-from .extract import generate, merge
-from .feeds import parse_dump
-from . import store
+from .errors import BuildFailed, shown_path
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
-
-
-def discover_dumps(paths: list[Path], report: Report) -> list[tuple[str, Path]]:
-    """(shown path, path) of every dump named or inside a named folder."""
-    found = {}
-    for path in paths:
-        if path.is_dir():
-            folder = shown_path(path)  # resolved once per folder, not once per dump
-            for p in path.iterdir():
-                if p.is_file() and not p.name.startswith("."):
-                    found.setdefault(f"{folder}/{p.name}" if folder != "." else p.name, p)
-        elif path.is_file():
-            found.setdefault(shown_path(path), path)
-        else:
-            report.error(shown_path(path), 0, "no such file or folder")
-    # Sorted, so the output never depends on the order the OS lists files in.
-    return sorted(found.items())
-
-
-def run_extract(config, paths: list[Path], content_dir: Path) -> tuple[dict, Report]:
-    report = Report()
-    excerpts = []
-    dumps = discover_dumps(paths, report)
-    for shown, dump in dumps:
-        try:
-            data = dump.read_bytes()
-        except OSError as exc:
-            report.error(shown, 0, f"cannot read: {exc.strerror}")
-            continue
-        found, problems = parse_dump(shown, data)
-        excerpts += found
-        report.extend(problems)
-    classifier = Classifier(config)
-    generated = [generate(d, classifier) for d in merge(excerpts)]
-    existing, problems = store.read_existing(content_dir, shown_path(content_dir))
-    report.extend(problems)
-    writes, problems = store.plan(generated, existing, content_dir)
-    report.extend(problems)
-    store.apply(writes, content_dir)
-    counts = {"dumps": len(dumps), "excerpts": len(excerpts), "articles": len(generated)}
-    for status in ("new", "updated", "unchanged", "kept"):
-        counts[status] = sum(1 for w in writes if w.status.startswith(status))
-    return counts, report
 
 
 def cmd_extract(args) -> int:
     config = load_config(Path(args.config))
     paths = [Path(p) for p in args.paths] or [config.feeds_dir]
     content_dir = Path(args.content) if args.content else config.content_dir
-    counts, report = run_extract(config, paths, content_dir)
-    for problem in report.problems:
+    from . import extract
+
+    result = extract.run(config, paths, content_dir)
+    for problem in result.report.problems:
         print(problem, file=sys.stderr)
-    print(f"extract: {counts['dumps']} dumps, {counts['excerpts']} excerpts, "
-          f"{counts['articles']} articles: {counts['new']} new, {counts['updated']} updated, "
-          f"{counts['unchanged']} unchanged, {counts['kept']} kept as edited; "
-          f"{len(report.warnings)} warnings, {len(report.errors)} errors")
-    return EXIT_INPUT if report.errors else EXIT_OK
+    print(result.summary())
+    return EXIT_INPUT if result.report.errors else EXIT_OK
 
 
 def cmd_build(args) -> int:

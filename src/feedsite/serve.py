@@ -36,6 +36,7 @@ from tornado.httpserver import HTTPServer
 from tornado.ioloop import IOLoop
 from tornado.netutil import bind_sockets
 
+from .extract import run as run_extract
 from .build import BuildState, build
 from .config import load_config
 from .errors import BuildFailed
@@ -72,8 +73,6 @@ class Preview:
 
     def rebuild(self, extract: bool = False) -> bool:
         """Rebuild after a change; True when open pages should reload."""
-        from .cli import run_extract  # cli imports this module lazily; avoid a cycle
-
         with self.lock:
             before, result = self.problems, None
             # Pagefind only on the first try: it takes seconds, and requests wait for builds.
@@ -81,7 +80,7 @@ class Preview:
             try:
                 config = self.load()
                 if extract:
-                    _, report = run_extract(config, [config.feeds_dir], config.content_dir)
+                    report = run_extract(config, [config.feeds_dir]).report
                     self.feed_problems = [str(p) for p in report.errors]
                 result = build(config, self.out_dir, state=self.state, in_place=self.built,
                                search=search)

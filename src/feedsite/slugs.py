@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import hashlib
+import re
 
 from pypinyin import lazy_pinyin
 from slugify import slugify
 
 MAX_SLUG = 60
+# What a slug may be: it names a file, a URL segment and an anchor.
+SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 def slugify_title(title: str, max_length: int = MAX_SLUG) -> str:

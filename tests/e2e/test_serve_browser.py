@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -10,7 +9,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from siteprobe import CHROMIUM, CHROMIUM_ARGS as ARGS, ROOT
+from conftest import copy_corpus
+from siteprobe import CHROMIUM, CHROMIUM_ARGS as ARGS
 
 ARTICLE = "11-sheng-zui-duo-shui-de-rong-qi"
 BOUND_MS = 5000  # the reload must come within this; bench/reload_speed.py measures the 1 s goal
@@ -20,9 +20,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def server(tmp_path):
-    shutil.copy(ROOT / "site.yaml", tmp_path / "site.yaml")
-    for name in ("content", "feeds", "templates"):
-        shutil.copytree(ROOT / name, tmp_path / name)
+    copy_corpus(tmp_path)
     out = tmp_path / "serve.out"
     with open(out, "wb") as stdout, open(tmp_path / "serve.err", "wb") as stderr:
         # The search index plays no part here; skipping it keeps the start fast.

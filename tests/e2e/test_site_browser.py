@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from siteprobe import CHROMIUM, CHROMIUM_ARGS, ROOT, Tab, build_copy, build_site, opened, serve
+from conftest import CONTENT, copy_corpus
+from siteprobe import CHROMIUM, CHROMIUM_ARGS, Tab, build_copy, build_site, opened, serve
 
 pytestmark = pytest.mark.browser
 
@@ -46,9 +47,10 @@ def context(browser):
 
 @pytest.fixture(scope="module")
 def site_dir(tmp_path_factory) -> Path:
-    """The real project's site, built once from content/ with the real site.yaml."""
-    out = tmp_path_factory.mktemp("site") / "public"
-    build_site(ROOT / "site.yaml", out)
+    """The real collection's site, built once from its frozen content/ and site.yaml."""
+    root = copy_corpus(tmp_path_factory.mktemp("site"))
+    out = root / "public"
+    build_site(root / "site.yaml", out)
     return out
 
 
@@ -76,7 +78,7 @@ def sources() -> dict[str, dict]:
     from feedsite.spans import count_formulas
 
     out = {}
-    for path in sorted((ROOT / "content").glob("*.md")):
+    for path in sorted(CONTENT.glob("*.md")):
         fields, split = frontmatter.parse(path.read_text(encoding="utf-8"))
         out[fields.get("slug") or path.stem] = {
             "title": fields["title"], "tags": fields.get("tags") or [],

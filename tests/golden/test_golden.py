@@ -1,7 +1,7 @@
-"""A small fixed site, built and compared byte for byte with tests/golden/expected/.
+"""A small fixed site, built and compared byte for byte with tests/golden/site-expected/.
 
 After an intended change to the output, run `pytest tests/golden --regen-golden`
-and review `git diff tests/golden/expected` like any other change.
+and review `git diff tests/golden/site-expected` like any other change.
 """
 import shutil
 from pathlib import Path
@@ -10,7 +10,7 @@ from feedsite.build import build
 from feedsite.config import load_config
 
 HERE = Path(__file__).parent
-EXPECTED = HERE / "expected"
+EXPECTED = HERE / "site-expected"
 STATIC = HERE.parents[1] / "templates" / "static"
 # Third-party output is checked for presence, not bytes: it is not ours to pin.
 # Static files are copied verbatim from templates/static and checked against it.

@@ -2,7 +2,7 @@
 from collections import Counter
 
 from feedsite import frontmatter
-from feedsite.classify import Classifier, KeywordCounter
+from feedsite.extract.classify import Classifier, KeywordCounter
 
 from conftest import CONTENT
 

@@ -5,7 +5,7 @@ import pytest
 from feedsite.config import load_config
 from feedsite.errors import BuildFailed
 
-from conftest import ROOT
+from conftest import CORPUS_CONFIG
 
 
 def problems(tmp_path: Path, text: str) -> list[str]:
@@ -27,7 +27,7 @@ def test_the_real_config_has_six_topics_and_a_tag_vocabulary(config):
 
 
 def test_unknown_keys_and_wrong_types_name_their_line(tmp_path):
-    text = (ROOT / "site.yaml").read_text(encoding="utf-8")
+    text = CORPUS_CONFIG.read_text(encoding="utf-8")
     text = text.replace("latest_count: 8", "latest_count: many\ntopcis: []")
     assert problems(tmp_path, text) == [
         "site.yaml:14: error: 'latest_count' in site.yaml must be an integer",

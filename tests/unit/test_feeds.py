@@ -1,6 +1,6 @@
 from hypothesis import given, settings, strategies as st
 
-from feedsite.feeds import MAX_EXCERPT_CHARS, parse_dump
+from feedsite.extract.dumps import MAX_EXCERPT_CHARS, parse_dump
 
 from conftest import FEEDS
 

@@ -5,9 +5,9 @@ import pytest
 from hypothesis import assume, given, settings, strategies as st
 
 from conftest import real_excerpt_lines
-from feedsite.markdown import Heading, render_markdown
+from feedsite.build.markdown import Heading, render_markdown
 from feedsite.spans import LOST, PROSE, split_spans
-from feedsite.structure import restore
+from feedsite.extract.structure import restore
 
 MATH = re.compile(r'<span class="math math-(inline|display)">(.*?)</span>', re.S)
 LOST_SPAN = ('<span class="lost-formula" role="img" aria-label="公式缺失" '

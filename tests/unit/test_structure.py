@@ -3,7 +3,7 @@ import re
 from hypothesis import given, settings, strategies as st
 
 from feedsite.spans import split_spans
-from feedsite.structure import restore, unmark
+from feedsite.extract.structure import restore, unmark
 
 from conftest import real_excerpt_lines
 

@@ -1,6 +1,6 @@
-from feedsite.content import Article, parse_article
-from feedsite.taxonomy import cloud_weight, index_site, pinyin_key
-from feedsite.views import reading_minutes
+from feedsite.build.content import Article, parse_article
+from feedsite.build.taxonomy import cloud_weight, index_site, pinyin_key
+from feedsite.build.views import reading_minutes
 
 
 def article(slug, topic="algorithms", tags=(), sources=(), date=""):

@@ -1,4 +1,4 @@
-from feedsite.titles import MAX_TITLE, UNTITLED, infer_title, is_section_word
+from feedsite.extract.titles import MAX_TITLE, UNTITLED, infer_title, is_section_word
 
 from conftest import real_excerpt_lines
 

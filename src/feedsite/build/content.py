@@ -1,0 +1,153 @@
+"""`content/*.md` into Articles, or SourceErrors naming file and line.
+
+Front matter is typed: unknown keys and wrong types are errors at their line,
+never silently ignored.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import frontmatter
+from ..config import SiteConfig
+from ..errors import SourceError, warning
+from ..slugs import SLUG_RE
+
+# key -> (type, required)
+_SCHEMA = {
+    "title": (str, True), "slug": (str, False), "topic": (str, True), "tags": (list, False),
+    "date": (str, False), "summary": (str, False), "sources": (list, False),
+    "truncated": (bool, False), "lost_formulas": (int, False), "id": (str, False),
+    "fingerprint": (str, False),
+}
+_TYPE_NAMES = {str: "a string", list: "a list", bool: "true or false", int: "an integer"}
+
+
+@dataclass(frozen=True)
+class Article:
+    slug: str
+    title: str
+    topic: str
+    tags: tuple[str, ...]
+    date: str  # ISO date, or "" when unknown
+    summary: str
+    sources: tuple[str, ...]
+    truncated: bool
+    body: str
+    path: str  # as shown to the user
+    body_line: int
+    key_lines: tuple[tuple[str, int], ...] = ()  # front matter key -> file line
+
+    def line(self, key: str) -> int:
+        return dict(self.key_lines).get(key, 2)
+
+
+def parse_article(shown: str, text: str, config: SiteConfig) -> tuple[Article | None, list[SourceError]]:
+    """One file's text into an Article; every problem found is returned at once."""
+    try:
+        fields, parts = frontmatter.parse(text)
+    except frontmatter.FrontMatterError as exc:
+        return None, [SourceError(shown, exc.line, exc.message)]
+    lines = frontmatter.key_lines(parts)
+    problems = []
+
+    def at(key: str) -> int:
+        return lines.get(key, parts.yaml_line)
+
+    for key, value in fields.items():
+        if key not in _SCHEMA:
+            problems.append(SourceError(shown, at(str(key)), f"unknown front matter key '{key}' "
+                                        f"(known: {', '.join(_SCHEMA)})"))
+            continue
+        expected = _SCHEMA[key][0]
+        if key == "date" and hasattr(value, "isoformat"):
+            fields[key] = value = value.isoformat()  # YAML reads 2024-05-01 as a date
+        if value is None or not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+            problems.append(SourceError(shown, at(key), f"'{key}' must be {_TYPE_NAMES[expected]}"))
+    for key, (_, required) in _SCHEMA.items():
+        if required and key not in fields:
+            problems.append(SourceError(shown, parts.yaml_line, f"missing required key '{key}'"))
+    if problems:
+        return None, problems
+
+    title = fields["title"].strip()
+    if not title:
+        problems.append(SourceError(shown, at("title"), "title is empty"))
+    if config.topic(fields["topic"]) is None:
+        known = ", ".join(t.slug for t in config.topics)
+        problems.append(SourceError(shown, at("topic"),
+                                    f"unknown topic '{fields['topic']}' (known: {known})"))
+    slug = fields.get("slug") or Path(shown).stem
+    if not SLUG_RE.fullmatch(slug):
+        problems.append(SourceError(shown, at("slug"),
+                                    f"slug '{slug}' must be lowercase ASCII letters, digits and '-'"))
+    tags = fields.get("tags") or []
+    if any(not isinstance(t, str) or not t.strip() for t in tags):
+        problems.append(SourceError(shown, at("tags"), "every tag must be a non-empty string"))
+    if problems:
+        return None, problems
+    return Article(
+        slug=slug, title=title, topic=fields["topic"], tags=tuple(t.strip() for t in tags),
+        date=fields.get("date", ""), summary=fields.get("summary", ""),
+        sources=tuple(map(str, fields.get("sources") or [])),
+        truncated=fields.get("truncated", False), body=parts.body.strip("\n"),
+        path=shown, body_line=parts.body_line, key_lines=tuple(sorted(lines.items())),
+    ), []
+
+
+def check_collection(articles: list[Article], config: SiteConfig) -> list[SourceError]:
+    """Problems between files: duplicate slugs (errors), duplicate titles and
+    tags outside the vocabulary (warnings)."""
+    problems = []
+    first_slug: dict[str, Article] = {}
+    first_title: dict[str, Article] = {}
+    vocabulary = {t.name for t in config.tags}
+    for article in articles:
+        if article.slug in first_slug:
+            other = first_slug[article.slug]
+            problems.append(SourceError(article.path, article.line("slug"), f"duplicate slug '{article.slug}', "
+                                        f"also used by {other.path}"))
+        first_slug.setdefault(article.slug, article)
+        if article.title in first_title:
+            problems.append(warning(article.path, article.line("title"), f"duplicate title '{article.title}', "
+                                    f"also used by {first_title[article.title].path}"))
+        first_title.setdefault(article.title, article)
+        for tag in article.tags:
+            if tag not in vocabulary:
+                problems.append(warning(article.path, article.line("tags"), f"tag '{tag}' is not in site.yaml's "
+                                        "tag vocabulary"))
+    return problems
+
+
+def load_articles(config: SiteConfig, shown_dir: str, cache: dict | None = None
+                  ) -> tuple[list[Article], list[SourceError]]:
+    """Every article of the content folder. `cache` (kept by the preview between
+    rebuilds) skips files whose size and modification time have not changed."""
+    articles, problems = [], []
+    folder = config.content_dir
+    if not folder.is_dir():
+        return [], [SourceError(shown_dir, 0, "content folder does not exist; run `feedsite extract`")]
+    cache = {} if cache is None else cache
+    seen = set()
+    for path in sorted(folder.glob("*.md")):
+        stat = path.stat()
+        key = (stat.st_mtime_ns, stat.st_size, stat.st_ino, config.topics)
+        seen.add(path)
+        if path not in cache or cache[path][0] != key:
+            cache[path] = (key, *_load_one(path, f"{shown_dir}/{path.name}", config))
+        _, article, found = cache[path]
+        problems += found
+        if article:
+            articles.append(article)
+    for gone in set(cache) - seen:
+        del cache[gone]
+    return articles, problems + check_collection(articles, config)
+
+
+def _load_one(path: Path, shown: str, config: SiteConfig) -> tuple[Article | None, list[SourceError]]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        return None, [SourceError(shown, line, "file is not valid UTF-8")]
+    return parse_article(shown, text, config)

@@ -1,0 +1,192 @@
+"""Render an article body (Markdown with LaTeX math) to HTML.
+
+Markdown parsers mangle LaTeX: `\\(a_1*b\\)` turns into `(a_1<em>…`. So every
+span that `split_spans` does not call prose (math, cut-off math, lost-formula
+markers) is swapped for an opaque placeholder before parsing and swapped back
+after rendering. The formula text then reaches the HTML byte for byte, with only
+`&`, `<` and `>` escaped, which the browser undoes before MathJax reads it.
+
+Placeholders are `S<index>S`, where S is a private-use character that occurs
+nowhere in the body (nor in a numeric character reference in it), so nothing in
+the output can be mistaken for one. Where a placeholder lands somewhere that
+cannot hold markup (code, attributes, image alt text) it is put back as plain
+text before rendering; everywhere else it becomes math markup afterwards.
+"""
+from __future__ import annotations
+
+import functools
+import html
+import itertools
+import re
+from dataclasses import dataclass
+
+import mdurl
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import get_lexer_by_name
+from pygments.util import ClassNotFound
+
+from ..slugs import slugify_title, unique_slug
+from ..spans import DISPLAY, INLINE, LOST, PROSE, UNCLOSED, Span, split_spans
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    text: str
+    anchor: str
+
+
+@dataclass(frozen=True)
+class Rendered:
+    html: str
+    toc: tuple[Heading, ...]  # h2/h3 headings in order
+    has_math: bool  # at least one inline/display formula
+    formula_count: int  # number of inline+display formulas emitted
+    lost_count: int  # number of [Math]/[公式] placeholders
+
+
+# Display math is a <span>, not a <div>: in these notes it sits mid-paragraph,
+# and a div inside <p> is invalid HTML. Cut-off math lacks the class "math" so
+# MathJax never tries to typeset half a formula.
+_MARKUP = {
+    INLINE: '<span class="math math-inline">{}</span>',
+    DISPLAY: '<span class="math math-display">{}</span>',
+    UNCLOSED: '<span class="math-cut" title="公式在摘录中被截断">{}</span>',
+    LOST: '<span class="lost-formula" role="img" aria-label="公式缺失" '
+          'title="此处的公式在来源中已丢失">{}</span>',
+}
+_TOC_LEVELS = (2, 3)
+_CHARREF = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
+_FORMATTER = HtmlFormatter(nowrap=False, cssclass="highlight")
+
+
+@functools.lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    """One parser for the whole build: setting it up costs more than a render."""
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.enable(["table", "strikethrough"])
+    md.add_render_rule("fence", _render_fence)
+    return md
+
+
+def _render_fence(self, tokens, idx, options, env) -> str:
+    """Pygments for a known language; markdown-it's escaped <pre><code> otherwise."""
+    info = tokens[idx].info.split()
+    if info:
+        try:
+            lexer = get_lexer_by_name(info[0])
+        except ClassNotFound:
+            pass
+        else:
+            return highlight(tokens[idx].content, lexer, _FORMATTER)
+    return self.fence(tokens, idx, options, env)
+
+
+def _sentinel(body: str) -> str:
+    """A private-use character that neither the body nor its char refs can produce."""
+    used = set(body)
+    for m in _CHARREF.finditer(body):
+        code = int(m.group(1), 16) if m.group(1) else int(m.group(2))
+        if code <= 0x10FFFF:
+            used.add(chr(code))
+    # Private-use planes: the BMP block first, then plane 15 should a body use it all.
+    for code in itertools.chain(range(0xE000, 0xF900), range(0xF0000, 0xFFFFE)):
+        if chr(code) not in used:
+            return chr(code)
+    raise ValueError("body uses every private-use character; cannot protect its math")
+
+
+def render_markdown(body: str) -> Rendered:
+    md = _parser()
+    s = _sentinel(body)
+    protected: list[Span] = []
+    parts = []
+    for span in split_spans(body):
+        if span.kind == PROSE:
+            parts.append(span.text)
+        else:
+            parts.append(f"{s}{len(protected)}{s}")
+            protected.append(span)
+
+    raw = re.compile(f"{re.escape(s)}([0-9]+){re.escape(s)}")
+    enc = re.escape(mdurl.encode(s))
+    encoded = re.compile(f"{enc}([0-9]+){enc}")
+
+    def plain(text: str) -> str:
+        return raw.sub(lambda m: protected[int(m.group(1))].text, text)
+
+    def url(text: str) -> str:
+        # markdown-it percent-encodes link targets, placeholders included.
+        text = encoded.sub(lambda m: mdurl.encode(protected[int(m.group(1))].text), text)
+        text = plain(text)
+        return text if md.validateLink(text) else ""
+
+    env: dict = {}
+    tokens = md.parse("".join(parts), env)
+    _restore_in_place(tokens, plain, url, in_attr=False)
+    toc = _anchor_headings(tokens, plain)
+    rendered = md.renderer.render(tokens, md.options, env)
+
+    counts = dict.fromkeys(_MARKUP, 0)
+
+    def markup(m: re.Match) -> str:
+        span = protected[int(m.group(1))]
+        counts[span.kind] += 1
+        return _MARKUP[span.kind].format(html.escape(span.text, quote=False))
+
+    out = raw.sub(markup, rendered)
+    formulas = counts[INLINE] + counts[DISPLAY]
+    return Rendered(html=out, toc=toc, has_math=formulas > 0,
+                    formula_count=formulas, lost_count=counts[LOST])
+
+
+def _restore_in_place(tokens: list[Token], plain, url, in_attr: bool) -> None:
+    """Put back plain source text wherever markup cannot go.
+
+    Text tokens are left alone (they become math markup after rendering) unless
+    they sit in an image, whose children are flattened into the alt attribute.
+    Code content comes back as the literal source: a formula in backticks is
+    code, shown as typed, not typeset.
+    """
+    for tok in tokens:
+        if tok.content and (tok.type != "text" or in_attr):
+            tok.content = plain(tok.content)
+        if tok.info:
+            tok.info = plain(tok.info)
+        if tok.attrs:
+            tok.attrs = {k: (url(v) if k in ("href", "src") else plain(v))
+                         if isinstance(v, str) else v for k, v in tok.attrs.items()}
+        if tok.children:
+            _restore_in_place(tok.children, plain, url, in_attr or tok.type == "image")
+
+
+def _inline_text(children: list[Token]) -> str:
+    parts = []
+    for tok in children:
+        if tok.type in ("text", "code_inline"):
+            parts.append(tok.content)
+        elif tok.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif tok.type == "image" and tok.children:
+            parts.append(_inline_text(tok.children))
+    return "".join(parts)
+
+
+def _anchor_headings(tokens: list[Token], plain) -> tuple[Heading, ...]:
+    """Give every heading a unique ASCII id (pinyin for Chinese); list h2/h3."""
+    taken: set[str] = set()
+    toc = []
+    for i, tok in enumerate(tokens):
+        if tok.type != "heading_open":
+            continue
+        text = plain(_inline_text(tokens[i + 1].children or []))
+        anchor = unique_slug(slugify_title(text), taken)
+        taken.add(anchor)
+        tok.attrSet("id", anchor)
+        level = int(tok.tag[1])
+        if level in _TOC_LEVELS:
+            toc.append(Heading(level=level, text=text, anchor=anchor))
+    return tuple(toc)

@@ -1,0 +1,74 @@
+"""Plan every output page: which template, which URL, which view model.
+
+Pure: the SiteIndex and rendered bodies in, a list of Pages out. Nothing is
+rendered or written here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from ..config import SiteConfig
+from .markdown import Rendered
+from .taxonomy import SiteIndex
+from ..urls import Urls, output_path
+from .views import Link, ViewBuilder
+
+ATOM_ENTRIES = 20
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # relative to the output folder
+    url: str
+    template: str
+    context: dict  # what the template sees, besides `site`
+    listed: bool = True  # in the sitemap
+
+
+def site_context(config: SiteConfig, index: SiteIndex, urls: Urls) -> dict:
+    return {
+        "title": config.title, "description": config.description, "author": config.author,
+        "language": config.language, "base_url": config.base_url.rstrip("/") + "/",
+        # scheme://host of base_url, so feeds and the sitemap can give absolute URLs.
+        "origin": "{0.scheme}://{0.netloc}".format(urlsplit(config.base_url))
+        if urlsplit(config.base_url).netloc else "",
+        "base_path": urls.base_path, "updated": config.updated,
+        "home": urls.home(), "tags_url": urls.tags(), "search_url": urls.search(),
+        "feed_url": urls.file("atom.xml"), "asset_base": urls.asset(""),
+        "nav": tuple(Link(f"{t.name}", urls.topic(t.slug)) for t in index.topics),
+    }
+
+
+def plan_pages(config: SiteConfig, index: SiteIndex, rendered: dict[str, Rendered],
+               urls: Urls) -> list[Page]:
+    views = ViewBuilder(index, urls, rendered)
+    base = urls.base_path
+    pages: list[Page] = []
+
+    def add(url: str, template: str, listed: bool = True, **context) -> None:
+        pages.append(Page(output_path(url, base), url, template, context, listed))
+
+    cloud = tuple(views.tag_link(t) for t in index.tags)
+    topics = tuple((views.topic_link(t.slug), len(t.articles)) for t in index.topics)
+    latest = tuple(views.card(a.slug) for a in index.articles[: config.latest_count])
+    add(urls.home(), "index.html", title=config.title, topics=topics, latest=latest, cloud=cloud)
+    for topic in index.topics:
+        add(urls.topic(topic.slug), "topic.html", title=topic.name, topic=topic,
+            cards=tuple(views.card(s) for s in topic.articles))
+    for article in index.articles:
+        add(urls.article(article.slug), "article.html", title=article.title,
+            article=views.article(article.slug))
+    add(urls.tags(), "tags.html", title="标签", cloud=cloud)
+    for tag in index.tags:
+        add(urls.tag(tag.slug), "tag.html", title=f"标签:{tag.name}", tag=views.tag_link(tag),
+            cards=tuple(views.card(s) for s in tag.articles))
+    add(urls.search(), "search.html", title="搜索")
+    add(urls.file("404.html"), "404.html", listed=False, title="页面不存在")
+    entries = tuple((views.card(a.slug), a.date or config.updated, rendered[a.slug].html)
+                    for a in index.articles[:ATOM_ENTRIES])
+    add(urls.file("atom.xml"), "atom.xml", listed=False, title=config.title, entries=entries)
+    listed = tuple(p.url for p in pages if p.listed)
+    add(urls.file("sitemap.xml"), "sitemap.xml", listed=False, title="sitemap", urls=listed)
+    add(urls.file("robots.txt"), "robots.txt", listed=False, title="robots")
+    return pages

@@ -1,0 +1,119 @@
+"""Build the site: load, index, render, then hand the pages to `output` to write.
+
+A full build renders every page; the preview server keeps a BuildState between
+rebuilds and renders only pages whose view model changed.
+"""
+from __future__ import annotations
+
+import hashlib
+import pickle
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..config import SiteConfig
+from .content import load_articles
+from ..errors import Report, SourceError, shown_path
+from .markdown import Rendered, render_markdown
+from .output import copy_static, write_in_place, write_swapped
+from .pages import Page, plan_pages, site_context
+from .render import make_env, render_template, template_dirs
+from .taxonomy import index_site
+from ..urls import Urls
+
+@dataclass
+class BuildState:
+    """What one build leaves for the next, so the preview rebuilds only what changed."""
+    rendered: dict[str, Rendered] = field(default_factory=dict)  # body digest -> html
+    parsed: dict = field(default_factory=dict)  # content file -> (stat, Article, problems)
+    page_digests: dict[str, str] = field(default_factory=dict)  # output path -> inputs digest
+    templates: str = ""  # digest of every template and static file
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    written: int
+    pages: int
+    warnings: tuple[SourceError, ...]
+    seconds: float
+    changed: tuple[str, ...]  # output paths rewritten (for the preview's reload)
+
+
+def _digest(*parts: object) -> str:
+    # pickle, not repr: it walks the frozen view models in C, several times faster.
+    return hashlib.sha256(pickle.dumps(parts, protocol=5)).hexdigest()
+
+
+def _templates_digest(config: SiteConfig) -> str:
+    h = hashlib.sha256()
+    for folder in template_dirs(config.templates_dir):
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+            if path.is_file():
+                h.update(str(path).encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
+def render_bodies(articles, state: BuildState) -> dict[str, Rendered]:
+    """Markdown for every article; unchanged bodies come from the last build."""
+    out, cache = {}, {}
+    for article in articles:
+        key = hashlib.sha256(article.body.encode("utf-8", "surrogatepass")).hexdigest()
+        cache[key] = state.rendered.get(key) or render_markdown(article.body)
+        out[article.slug] = cache[key]
+    state.rendered = cache
+    return out
+
+
+def build(config: SiteConfig, out_dir: Path | None = None, strict: bool = False,
+          state: BuildState | None = None, in_place: bool = False, search: bool = True
+          ) -> BuildResult:
+    """Build the site or raise BuildFailed listing every problem at once."""
+    started = time.perf_counter()
+    out_dir = (out_dir or config.output_dir).resolve()
+    state = state if state is not None else BuildState()
+    report = Report()
+    articles, problems = load_articles(config, shown_path(config.content_dir, config.root),
+                                       state.parsed)
+    report.extend(problems)
+    report.raise_if_errors(strict)
+
+    index = index_site(config, articles)
+    rendered = render_bodies(index.articles, state)
+    urls = Urls(config.base_path)
+    pages = plan_pages(config, index, rendered, urls)
+    site = site_context(config, index, urls)
+
+    templates = _templates_digest(config)
+    if templates != state.templates or not in_place:
+        state.page_digests = {}
+    todo = [p for p in pages if state.page_digests.get(p.path) != _digest(site, p.template, p.context)]
+    texts = _render_all(config, todo, site, report)
+    report.raise_if_errors(strict)
+
+    if in_place and out_dir.is_dir():
+        write_in_place(out_dir, texts, {p.path for p in pages}, set(state.page_digests))
+        if templates != state.templates:
+            copy_static(config, out_dir)
+    else:
+        write_swapped(config, out_dir, texts, search, check_links=strict)
+    state.templates = templates
+    state.page_digests = {p.path: _digest(site, p.template, p.context) for p in pages}
+    return BuildResult(len(texts), len(pages), tuple(report.warnings),
+                       time.perf_counter() - started, tuple(sorted(texts)))
+
+
+def _render_all(config: SiteConfig, pages: list[Page], site: dict, report: Report) -> dict[str, str]:
+    env = make_env(config.templates_dir)
+    texts = {}
+    failed_templates = set()
+    for page in pages:
+        if page.template in failed_templates:
+            continue  # one broken template is one error, not one per page
+        text, problem = render_template(env, page.template, {"site": site, "page": page,
+                                                             **page.context}, config.root)
+        if problem:
+            report.add(problem)
+            failed_templates.add(page.template)
+        else:
+            texts[page.path] = text
+    return texts

@@ -1,0 +1,155 @@
+"""Topics, tags, tag-cloud weights, related articles and prev/next.
+
+Everything refers to articles by slug, so the whole index is plain frozen data
+that can be hashed, cached and compared between builds.
+"""
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+
+from pypinyin import lazy_pinyin
+
+from ..config import SiteConfig
+from .content import Article
+from ..slugs import slugify_title, unique_slug
+
+CLOUD_STEPS = 5
+RELATED_COUNT = 5
+RELATED_WINDOW = 40  # per shared tag, articles either side in time
+
+
+@dataclass(frozen=True)
+class TopicIndex:
+    slug: str
+    name: str
+    description: str
+    articles: tuple[str, ...]  # slugs, latest first
+
+
+@dataclass(frozen=True)
+class Tag:
+    name: str
+    slug: str
+    articles: tuple[str, ...]  # slugs, latest first
+    weight: int  # 1..CLOUD_STEPS, log-scaled article count
+
+
+@dataclass(frozen=True)
+class Neighbours:
+    previous: str | None
+    next: str | None
+    related: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SiteIndex:
+    articles: tuple[Article, ...]  # latest first
+    topics: tuple[TopicIndex, ...]  # in site.yaml order
+    tags: tuple[Tag, ...]  # by pinyin
+    neighbours: tuple[tuple[str, Neighbours], ...]
+    # Lookup tables derived from the fields above; not part of equality.
+    _articles: dict = field(default_factory=dict, compare=False, repr=False)
+    _topics: dict = field(default_factory=dict, compare=False, repr=False)
+    _tags: dict = field(default_factory=dict, compare=False, repr=False)
+    _neighbours: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self):
+        self._articles.update((a.slug, a) for a in self.articles)
+        self._topics.update((t.slug, t) for t in self.topics)
+        self._tags.update((t.name, t) for t in self.tags)
+        self._neighbours.update(self.neighbours)
+
+    def article(self, slug: str) -> Article:
+        return self._articles[slug]
+
+    def topic(self, slug: str) -> TopicIndex:
+        return self._topics[slug]
+
+    def tag(self, name: str) -> Tag:
+        return self._tags[name]
+
+    def neighbours_of(self, slug: str) -> Neighbours:
+        return self._neighbours[slug]
+
+
+def recency(article: Article) -> tuple:
+    """Newest first: an explicit date wins; otherwise the newest dump that carried
+    the article (dumps are named in order), then its place in that dump."""
+    newest = max(article.sources, key=_source_order, default="")
+    return (article.date, *_source_order(newest))
+
+
+def _source_order(source: str) -> tuple[str, int]:
+    path, _, line = source.rpartition(":")
+    return path, -int(line) if line.isdigit() else 0
+
+
+def pinyin_key(name: str) -> tuple[str, str]:
+    return " ".join(lazy_pinyin(name)).lower(), name
+
+
+def cloud_weight(count: int, least: int, most: int) -> int:
+    """Font step on a log scale, so one huge tag does not flatten the rest."""
+    if most <= least:
+        return (CLOUD_STEPS + 1) // 2
+    share = (math.log(count) - math.log(least)) / (math.log(most) - math.log(least))
+    return 1 + round(share * (CLOUD_STEPS - 1))
+
+
+def index_site(config: SiteConfig, articles: list[Article]) -> SiteIndex:
+    ordered = tuple(sorted(articles, key=lambda a: (recency(a), a.slug), reverse=True))
+    topics = tuple(
+        TopicIndex(t.slug, t.name, t.description,
+                   tuple(a.slug for a in ordered if a.topic == t.slug))
+        for t in config.topics)
+    return SiteIndex(ordered, topics, _tags(config, ordered), _neighbours(ordered, topics))
+
+
+def _tags(config: SiteConfig, ordered: tuple[Article, ...]) -> tuple[Tag, ...]:
+    members: dict[str, list[str]] = {}
+    for article in ordered:
+        for name in article.tags:
+            members.setdefault(name, []).append(article.slug)
+    known = {t.name: t.slug for t in config.tags}
+    taken: set[str] = set()
+    tags = []
+    counts = [len(v) for v in members.values()] or [1]
+    for name in sorted(members, key=pinyin_key):
+        slug = unique_slug(known.get(name) or slugify_title(name), taken)
+        taken.add(slug)
+        tags.append(Tag(name, slug, tuple(members[name]),
+                        cloud_weight(len(members[name]), min(counts), max(counts))))
+    return tuple(tags)
+
+
+def _neighbours(ordered, topics) -> tuple[tuple[str, Neighbours], ...]:
+    position = {t.slug: {slug: i for i, slug in enumerate(t.articles)} for t in topics}
+    by_topic = {t.slug: t.articles for t in topics}
+    rank = {a.slug: i for i, a in enumerate(ordered)}
+    topic_of = {a.slug: a.topic for a in ordered}
+    tagged: dict[str, list[str]] = {}
+    for article in ordered:
+        for tag in article.tags:
+            tagged.setdefault(tag, []).append(article.slug)
+    tag_position = {tag: {slug: i for i, slug in enumerate(members)} for tag, members in tagged.items()}
+    out = []
+    for article in ordered:
+        siblings = by_topic[article.topic]
+        i = position[article.topic][article.slug]
+        shared: Counter = Counter()
+        for tag in article.tags:
+            # Candidates are the articles nearest in time within each shared tag:
+            # scanning every member of a big tag would make this quadratic.
+            members, at = tagged[tag], tag_position[tag][article.slug]
+            shared.update(m for m in members[max(0, at - RELATED_WINDOW):at + RELATED_WINDOW + 1]
+                          if m != article.slug)
+        # Related: most shared tags first, then same topic, then the newest.
+        related = tuple(sorted(shared, key=lambda o: (-shared[o], topic_of[o] != article.topic,
+                                                      rank[o]))[:RELATED_COUNT])
+        out.append((article.slug, Neighbours(
+            previous=siblings[i + 1] if i + 1 < len(siblings) else None,  # older
+            next=siblings[i - 1] if i > 0 else None,  # newer
+            related=related)))
+    return tuple(out)

@@ -1,0 +1,111 @@
+"""Excerpts into articles: merge repeats, infer title, topic and tags, restore
+structure, count lost formulas. Pure: the plan of what to write comes out, and
+`store.py` applies it.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, replace
+
+from .classify import Classifier
+from .dumps import Excerpt
+from .fingerprint import fingerprint
+from ..spans import count_lost
+from .structure import restore
+from .titles import infer_title
+
+TRUNCATION = "..."
+ID_PREFIX_CHARS = 64  # an article is known by its opening, which every excerpt of it shares
+
+
+@dataclass(frozen=True)
+class Draft:
+    """One distinct article as the dumps show it, before inference."""
+    text: str  # the longest excerpt, truncation dots included
+    sources: tuple[str, ...]  # every `file:line` it was seen at
+    id: str = ""  # how its file is found again; unique among the drafts of a run
+
+    @property
+    def core(self) -> str:
+        return _core(self.text)
+
+    @property
+    def truncated(self) -> bool:
+        return self.text.endswith(TRUNCATION)
+
+
+@dataclass(frozen=True)
+class Generated:
+    """The machine's draft of an article file: editable fields plus provenance."""
+    id: str
+    title: str
+    topic: str
+    tags: tuple[str, ...]
+    body: str
+    sources: tuple[str, ...]
+    truncated: bool
+    lost_formulas: int
+    first_seen: str  # where problems about it are reported
+
+    def editable(self) -> dict:
+        return {"title": self.title, "topic": self.topic, "tags": list(self.tags),
+                "body": self.body}
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.editable())
+
+
+def _core(text: str) -> str:
+    return text.removesuffix(TRUNCATION).rstrip()
+
+
+def article_id(text: str, prefix_chars: int | None = ID_PREFIX_CHARS) -> str:
+    return hashlib.sha1(_core(text)[:prefix_chars].encode("utf-8")).hexdigest()[:12]
+
+
+def source_key(source: str) -> tuple[str, int]:
+    path, _, line = source.rpartition(":")
+    return path, int(line)
+
+
+def merge(excerpts: list[Excerpt]) -> list[Draft]:
+    """One Draft per distinct article. An excerpt whose text (minus `...`) begins
+    another excerpt is a shorter cut of the same article and merges into it."""
+    by_core: dict[str, list[Excerpt]] = {}
+    for excerpt in excerpts:
+        by_core.setdefault(_core(excerpt.text), []).append(excerpt)
+    cores = sorted(by_core)
+    # In sorted order every extension of a core follows it directly, so following
+    # "the next core extends me" links leads to the longest version.
+    target = {}
+    for i in range(len(cores) - 1, -1, -1):
+        nxt = cores[i + 1] if i + 1 < len(cores) else None
+        extends = nxt is not None and nxt.startswith(cores[i]) and cores[i]
+        target[cores[i]] = target[nxt] if extends else cores[i]
+    groups: dict[str, list[Excerpt]] = {}
+    for core in cores:
+        groups.setdefault(target[core], []).extend(by_core[core])
+    drafts = []
+    for core, members in groups.items():
+        # The longest text wins; among equals, a complete one beats a cut one.
+        best = max(members, key=lambda e: (len(_core(e.text)), not e.text.endswith(TRUNCATION)))
+        sources = tuple(sorted({e.where for e in members}, key=source_key))
+        drafts.append(Draft(best.text, sources))
+    drafts.sort(key=lambda d: source_key(d.sources[0]))
+    # Two different articles may open with the same words; those are known by
+    # their whole text instead, so no two drafts ever claim the same file.
+    openings = Counter(article_id(d.text) for d in drafts)
+    return [replace(d, id=article_id(d.text, None if openings[article_id(d.text)] > 1 else ID_PREFIX_CHARS))
+            for d in drafts]
+
+
+def generate(draft: Draft, classifier: Classifier) -> Generated:
+    title = infer_title(draft.text)
+    topic, tags = classifier.classify(title, draft.text)
+    return Generated(
+        id=draft.id, title=title, topic=topic, tags=tuple(tags),
+        body=restore(draft.text), sources=draft.sources, truncated=draft.truncated,
+        lost_formulas=count_lost(draft.text), first_seen=draft.sources[0],
+    )

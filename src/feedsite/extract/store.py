@@ -1,0 +1,206 @@
+"""The content folder: read what is there, decide what to write, write it safely.
+
+Hand edits are sacred. Each editable field (title, topic, tags, body) carries a
+hash in `fingerprint` of the value the machine wrote. A field that no longer
+matches its hash was edited by a person and is kept as it is; the other fields
+and the machine fields (sources, truncated, lost_formulas) follow the dumps.
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, replace
+from functools import cached_property
+from pathlib import Path
+
+from .. import frontmatter
+from ..errors import SourceError, warning
+from .drafts import Generated, source_key
+from .fingerprint import EDITABLE, carried_over, edited_fields
+from .titles import MAX_TITLE
+from ..slugs import SLUG_RE, slugify_title, unique_slug
+from ..spans import count_lost
+
+UNCHANGED = ("unchanged", "kept-unchanged")
+
+
+@dataclass(frozen=True)
+class Existing:
+    path: Path
+    fields: dict | None  # None when the file cannot be parsed
+    body: str
+    id: str | None
+    sources: frozenset[str]
+    text: str = ""  # the file as read, to tell whether a rewrite would change it
+
+    def values(self) -> dict:
+        f = self.fields or {}
+        return {"title": f.get("title"), "topic": f.get("topic"), "tags": f.get("tags") or [],
+                "body": self.body}
+
+    @cached_property
+    def edited(self) -> frozenset[str]:
+        """The editable fields a person changed."""
+        return edited_fields((self.fields or {}).get("fingerprint"), self.values())
+
+
+@dataclass(frozen=True)
+class Write:
+    path: Path
+    text: str
+    status: str  # new, updated, unchanged, kept (edited, machine fields changed), kept-unchanged
+
+
+def read_existing(content_dir: Path, shown: str) -> tuple[list[Existing], list[SourceError]]:
+    existing, problems = [], []
+    for path in sorted(content_dir.glob("*.md")) if content_dir.is_dir() else []:
+        name = f"{shown}/{path.name}"
+        try:
+            text = path.read_text(encoding="utf-8")
+            fields, parts = frontmatter.parse(text)
+            existing.append(Existing(path, fields, parts.body, _str(fields.get("id")),
+                                     frozenset(map(str, fields.get("sources") or [])), text))
+        except (frontmatter.FrontMatterError, UnicodeDecodeError) as exc:
+            line = getattr(exc, "line", 1)
+            message = getattr(exc, "message", "not valid UTF-8")
+            problems.append(SourceError(name, line, f"{message}; file left as it is"))
+            # Still claim its id and slug so no duplicate of it is created.
+            raw = path.read_bytes().decode("utf-8", "replace")
+            found = re.search(r"^id: ['\"]?(\w+)", raw, re.M)
+            existing.append(Existing(path, None, "", found.group(1) if found else None,
+                                     frozenset()))
+    return existing, problems
+
+
+def _str(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def match_files(generated: list[Generated], existing: list[Existing]) -> dict[str, Existing]:
+    """Article id -> the file that already holds it: by the id written in the
+    file, else (for a file that lost its id) by a shared `file:line` source.
+    A file is claimed by one article at most."""
+    by_id = {e.id: e for e in existing if e.id}
+    matches: dict[str, Existing] = {}
+    claimed: set[Path] = set()
+    for gen in generated:
+        if gen.id in by_id:
+            matches[gen.id] = by_id[gen.id]
+            claimed.add(by_id[gen.id].path)
+    for gen in generated:
+        if gen.id not in matches:
+            sources = set(gen.sources)
+            match = next((e for e in existing if e.path not in claimed and e.sources & sources),
+                         None)
+            if match is not None:
+                matches[gen.id] = match
+                claimed.add(match.path)
+    return matches
+
+
+def plan(generated: list[Generated], existing: list[Existing], content_dir: Path
+         ) -> tuple[list[Write], list[SourceError]]:
+    found = match_files(generated, existing)
+    matches = {k: e for k, e in found.items() if e.fields is not None}
+    unparseable = set(found) - set(matches)
+    # Titles the machine writes this run must be unique, also against titles a
+    # person chose and files no dump carries any more.
+    drafted = [g for g in generated if g.id not in unparseable
+               and (g.id not in matches or "title" not in matches[g.id].edited)]
+    drafted_paths = {matches[g.id].path for g in drafted if g.id in matches}
+    taken_titles = {str(e.fields.get("title")) for e in existing
+                    if e.fields and e.path not in drafted_paths}
+    renamed, problems = dedupe_titles(drafted, taken_titles)
+    titles = {g.id: g.title for g in renamed}
+
+    taken_slugs = {e.path.stem for e in existing}
+    writes = []
+    for gen in generated:
+        if gen.id in unparseable:
+            continue  # reported when read, and never overwritten
+        gen = replace(gen, title=titles.get(gen.id, gen.title))
+        match = matches.get(gen.id)
+        if match is None:
+            slug = unique_slug(slugify_title(gen.title), taken_slugs)
+            taken_slugs.add(slug)
+            writes.append(Write(content_dir / f"{slug}.md", render(gen, slug), "new"))
+            continue
+        text = update(match, gen)
+        status = ("kept" if match.edited else "updated") if text != match.text else \
+            ("kept-unchanged" if match.edited else "unchanged")
+        writes.append(Write(match.path, text, status))
+    return writes, problems
+
+
+def _slug_of(existing: Existing) -> str:
+    slug = str((existing.fields or {}).get("slug") or existing.path.stem)
+    return slug if SLUG_RE.fullmatch(slug) else existing.path.stem
+
+
+def render(gen: Generated, slug: str) -> str:
+    fields = {
+        "title": gen.title, "slug": slug, "topic": gen.topic, "tags": list(gen.tags),
+        "sources": list(gen.sources), "truncated": gen.truncated,
+        "lost_formulas": gen.lost_formulas, "id": gen.id, "fingerprint": gen.fingerprint,
+    }
+    return frontmatter.dump(fields, gen.body)
+
+
+def update(existing: Existing, gen: Generated) -> str:
+    """The existing file brought up to date: fields a person edited stay as they
+    are (with their old hash, so they stay marked as edited), the rest follow the
+    new extraction, and keys the person added are kept."""
+    edited = existing.edited
+    mine, theirs = gen.editable(), existing.values()
+    values = {k: theirs[k] if k in edited else mine[k] for k in EDITABLE}
+    fields = dict(existing.fields)
+    fields.update(title=values["title"], slug=_slug_of(existing), topic=values["topic"],
+                  tags=values["tags"], sources=list(gen.sources), truncated=gen.truncated,
+                  lost_formulas=count_lost(values["body"]), id=gen.id)
+    refreshed = carried_over(existing.fields.get("fingerprint"), edited, values)
+    if refreshed is not None:
+        fields["fingerprint"] = refreshed
+    return frontmatter.dump(fields, values["body"])
+
+
+def dedupe_titles(articles: list[Generated], taken: set[str]) -> tuple[list[Generated], list[SourceError]]:
+    """Make every title unique across the site: a later article whose title is
+    already taken gets ` (2)`, ` (3)` … and a warning naming both places."""
+    first_at: dict[str, str] = {t: "an existing file" for t in taken}
+    out, problems = [], []
+    for article in articles:
+        title = article.title
+        if title in first_at:
+            n = 2
+            while (candidate := _numbered(title, n)) in first_at:
+                n += 1
+            path, line = source_key(article.first_seen)
+            problems.append(warning(path, line, f"title '{title}' is also inferred for "
+                                                f"{first_at[title]}; using '{candidate}'"))
+            article = replace(article, title=candidate)
+        first_at[article.title] = article.first_seen
+        out.append(article)
+    return out, problems
+
+
+def _numbered(title: str, n: int) -> str:
+    suffix = f" ({n})"
+    base = title[: MAX_TITLE - len(suffix)]
+    return re.sub(r"[ …]+$", "", base) + suffix
+
+
+def apply(writes: list[Write], content_dir: Path) -> None:
+    """Write changed files atomically; never outside the content folder."""
+    root = content_dir.resolve()
+    root.mkdir(parents=True, exist_ok=True)
+    for write in writes:
+        if write.status in UNCHANGED:
+            continue  # the file already holds exactly this text: leave it untouched
+        target = write.path.resolve()
+        if target.parent != root or target.suffix != ".md":
+            raise ValueError(f"refusing to write outside {root}: {target}")
+        # Write beside the target and rename over it: a reader (or the preview
+        # server) sees the old file or the new one, never half of one.
+        tmp = root / f".{target.name}.tmp"
+        tmp.write_text(write.text, encoding="utf-8", newline="\n")
+        os.replace(tmp, target)
