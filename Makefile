@@ -32,6 +32,7 @@ check: $(STAMP)
 	$(VENV)/bin/feedsite check
 
 test: $(STAMP) system
+	$(PY) -m ruff check src tests bench
 	$(PY) -m pytest
 
 bench: $(STAMP)

@@ -17,8 +17,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from feedsite.config import load_config  # noqa: E402
 from feedsite import extract  # noqa: E402
+from feedsite.config import load_config  # noqa: E402
 from feedsite.extract.drafts import merge  # noqa: E402
 from feedsite.extract.dumps import parse_dump  # noqa: E402
 

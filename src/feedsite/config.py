@@ -115,13 +115,13 @@ def load_config(path: Path) -> SiteConfig:
         text = path.read_text(encoding="utf-8")
         root_node = yaml.compose(text)
     except OSError as exc:
-        raise BuildFailed([_err(shown, 0, f"cannot read config: {exc.strerror}")])
+        raise BuildFailed([_err(shown, 0, f"cannot read config: {exc.strerror}")]) from None
     except UnicodeDecodeError:
-        raise BuildFailed([_err(shown, 1, "config is not valid UTF-8")])
+        raise BuildFailed([_err(shown, 1, "config is not valid UTF-8")]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 1
-        raise BuildFailed([_err(shown, line, f"invalid YAML: {getattr(exc, 'problem', exc)}")])
+        raise BuildFailed([_err(shown, line, f"invalid YAML: {getattr(exc, 'problem', exc)}")]) from None
     if root_node is None:
         raise BuildFailed([_err(shown, 1, "config is empty")])
     reader = _Reader(shown, report)

@@ -36,10 +36,10 @@ from tornado.httpserver import HTTPServer
 from tornado.ioloop import IOLoop
 from tornado.netutil import bind_sockets
 
-from .extract import run as run_extract
 from .build import BuildState, build
 from .config import load_config
 from .errors import BuildFailed
+from .extract import run as run_extract
 
 POLL_SECONDS = 0.02  # stat()ing the ~60 input files of the real site takes 0.2 ms
 SETTLE_SECONDS = 0.02  # lets an editor finish a save that touches several files

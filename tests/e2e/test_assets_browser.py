@@ -10,11 +10,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from siteprobe import CHROMIUM, CHROMIUM_ARGS, serve
 
 from feedsite.build.assets import build_search_index, copy_mathjax, mathjax_config_js
 from feedsite.errors import BuildFailed
-
-from siteprobe import CHROMIUM, CHROMIUM_ARGS, serve
 
 needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} is not installed")
 

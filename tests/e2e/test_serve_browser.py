@@ -8,9 +8,9 @@ import time
 from urllib.parse import urlsplit
 
 import pytest
-
 from conftest import copy_corpus
-from siteprobe import CHROMIUM, CHROMIUM_ARGS as ARGS
+from siteprobe import CHROMIUM
+from siteprobe import CHROMIUM_ARGS as ARGS
 
 ARTICLE = "11-sheng-zui-duo-shui-de-rong-qi"
 BOUND_MS = 5000  # the reload must come within this; bench/reload_speed.py measures the 1 s goal

@@ -11,7 +11,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-
 from conftest import CONTENT, copy_corpus
 from siteprobe import CHROMIUM, CHROMIUM_ARGS, Tab, build_copy, build_site, opened, serve
 

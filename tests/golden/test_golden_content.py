@@ -4,10 +4,10 @@ tests/golden/content/. After an intended change to extraction, run
 import shutil
 from pathlib import Path
 
+from conftest import CONTENT, CORPUS_CONFIG, FEEDS
+
 from feedsite import extract
 from feedsite.config import load_config
-
-from conftest import CONTENT, CORPUS_CONFIG, FEEDS
 
 
 def md_files(folder):

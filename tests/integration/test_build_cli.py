@@ -7,10 +7,9 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import copy_corpus
 
 from feedsite.build.check import check_site
-
-from conftest import copy_corpus
 
 
 def run(project: Path, *args: str) -> subprocess.CompletedProcess:

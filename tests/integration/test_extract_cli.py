@@ -5,12 +5,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import CONTENT, CORPUS_CONFIG
 
 from feedsite import frontmatter
 from feedsite.cli import main
 from feedsite.extract.titles import MAX_TITLE
-
-from conftest import CONTENT, CORPUS_CONFIG
 
 
 def extract(project: Path, *args: str) -> subprocess.CompletedProcess:
@@ -86,7 +85,8 @@ def test_front_matter_fields_on_the_real_content(config):
         assert config.topic(fields["topic"]) is not None
         assert 2 <= len(fields["tags"]) <= 6
         assert isinstance(fields["truncated"], bool) and isinstance(fields["lost_formulas"], int)
-        titles.add(fields["title"]); slugs.add(fields["slug"])
+        titles.add(fields["title"])
+        slugs.add(fields["slug"])
     assert len(titles) == 40
     truncated = [frontmatter.parse(p.read_text())[0]["truncated"] for p in CONTENT.glob("*.md")]
     assert truncated.count(True) == 39

@@ -14,7 +14,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import copy_corpus
 
 START_TIMEOUT = 90  # the first build runs Pagefind, which takes seconds

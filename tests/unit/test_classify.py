@@ -1,10 +1,10 @@
 """Topics and tags on the real articles, checked against what a reader would say."""
 from collections import Counter
 
+from conftest import CONTENT
+
 from feedsite import frontmatter
 from feedsite.extract.classify import Classifier, KeywordCounter
-
-from conftest import CONTENT
 
 # A reader's verdict for every real article, keyed by the start of its title.
 READER_TOPICS = {

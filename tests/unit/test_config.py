@@ -1,11 +1,10 @@
 from pathlib import Path
 
 import pytest
+from conftest import CORPUS_CONFIG
 
 from feedsite.config import load_config
 from feedsite.errors import BuildFailed
-
-from conftest import CORPUS_CONFIG
 
 
 def problems(tmp_path: Path, text: str) -> list[str]:

@@ -1,8 +1,8 @@
-from hypothesis import given, settings, strategies as st
+from conftest import FEEDS
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from feedsite.extract.dumps import MAX_EXCERPT_CHARS, parse_dump
-
-from conftest import FEEDS
 
 HEAD = b"INCOMING TRANSMISSION\n\nLATEST UPDATES\n"
 

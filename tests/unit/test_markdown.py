@@ -2,12 +2,13 @@ import html
 import re
 
 import pytest
-from hypothesis import assume, given, settings, strategies as st
-
 from conftest import real_excerpt_lines
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
 from feedsite.build.markdown import Heading, render_markdown
-from feedsite.spans import LOST, PROSE, split_spans
 from feedsite.extract.structure import restore
+from feedsite.spans import LOST, PROSE, split_spans
 
 MATH = re.compile(r'<span class="math math-(inline|display)">(.*?)</span>', re.S)
 LOST_SPAN = ('<span class="lost-formula" role="img" aria-label="公式缺失" '

@@ -1,11 +1,11 @@
 import re
 
-from hypothesis import given, settings, strategies as st
-
-from feedsite.spans import split_spans
-from feedsite.extract.structure import restore, unmark
-
 from conftest import real_excerpt_lines
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from feedsite.extract.structure import restore, unmark
+from feedsite.spans import split_spans
 
 LINES = real_excerpt_lines()
 

@@ -1,6 +1,6 @@
-from feedsite.extract.titles import MAX_TITLE, UNTITLED, infer_title, is_section_word
-
 from conftest import real_excerpt_lines
+
+from feedsite.extract.titles import MAX_TITLE, UNTITLED, infer_title, is_section_word
 
 TITLES = [infer_title(line) for line in real_excerpt_lines()]
 

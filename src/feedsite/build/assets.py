@@ -121,7 +121,7 @@ def build_search_index(site_dir: Path) -> None:
         binary = pagefind_bin_extended.get_executable()
     except (ImportError, FileNotFoundError) as exc:
         raise BuildFailed([SourceError(
-            "site.yaml", 0, f"the Pagefind extended binary is missing ({exc}); {INSTALL_HINT}")])
+            "site.yaml", 0, f"the Pagefind extended binary is missing ({exc}); {INSTALL_HINT}")]) from None
     site_dir = Path(site_dir).resolve()
     out_dir = site_dir / "pagefind"
     # Start clean so a previous build's fragments (e.g. of deleted pages) cannot
@@ -137,7 +137,7 @@ def build_search_index(site_dir: Path) -> None:
             proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True,
                                   text=True, timeout=300)
         except (OSError, subprocess.TimeoutExpired) as exc:
-            raise BuildFailed([SourceError(str(site_dir), 0, f"pagefind could not run: {exc}")])
+            raise BuildFailed([SourceError(str(site_dir), 0, f"pagefind could not run: {exc}")]) from None
     if proc.returncode != 0 or not (out_dir / "pagefind.js").is_file():
         output = (proc.stderr.strip() or proc.stdout.strip() or "no output").splitlines()
         detail = "\n".join(dict.fromkeys(line.rstrip() for line in output))  # it repeats its error

@@ -105,17 +105,18 @@ def check_collection(articles: list[Article], config: SiteConfig) -> list[Source
     for article in articles:
         if article.slug in first_slug:
             other = first_slug[article.slug]
-            problems.append(SourceError(article.path, article.line("slug"), f"duplicate slug '{article.slug}', "
-                                        f"also used by {other.path}"))
+            problems.append(SourceError(article.path, article.line("slug"),
+                                        f"duplicate slug '{article.slug}', also used by {other.path}"))
         first_slug.setdefault(article.slug, article)
         if article.title in first_title:
-            problems.append(warning(article.path, article.line("title"), f"duplicate title '{article.title}', "
+            problems.append(warning(article.path, article.line("title"),
+                                    f"duplicate title '{article.title}', "
                                     f"also used by {first_title[article.title].path}"))
         first_title.setdefault(article.title, article)
         for tag in article.tags:
             if tag not in vocabulary:
-                problems.append(warning(article.path, article.line("tags"), f"tag '{tag}' is not in site.yaml's "
-                                        "tag vocabulary"))
+                problems.append(warning(article.path, article.line("tags"),
+                                        f"tag '{tag}' is not in site.yaml's tag vocabulary"))
     return problems
 
 

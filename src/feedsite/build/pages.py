@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from ..config import SiteConfig
+from ..urls import Urls, output_path
 from .markdown import Rendered
 from .taxonomy import SiteIndex
-from ..urls import Urls, output_path
 from .views import Link, ViewBuilder
 
 ATOM_ENTRIES = 20

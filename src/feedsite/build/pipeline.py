@@ -12,14 +12,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..config import SiteConfig
-from .content import load_articles
 from ..errors import Report, SourceError, shown_path
+from ..urls import Urls
+from .content import load_articles
 from .markdown import Rendered, render_markdown
 from .output import copy_static, write_in_place, write_swapped
 from .pages import Page, plan_pages, site_context
 from .render import make_env, render_template, template_dirs
 from .taxonomy import index_site
-from ..urls import Urls
+
 
 @dataclass
 class BuildState:

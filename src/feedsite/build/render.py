@@ -8,8 +8,15 @@ from __future__ import annotations
 import traceback
 from pathlib import Path
 
-from jinja2 import (ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError,
-                    TemplateSyntaxError, select_autoescape)
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateSyntaxError,
+    select_autoescape,
+)
 
 from ..errors import SourceError, shown_path
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pypinyin import lazy_pinyin
 
 from ..config import SiteConfig
-from .content import Article
 from ..slugs import slugify_title, unique_slug
+from .content import Article
 
 CLOUD_STEPS = 5
 RELATED_COUNT = 5

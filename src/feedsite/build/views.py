@@ -10,10 +10,10 @@ import math
 import re
 from dataclasses import dataclass
 
+from ..urls import Urls
 from .content import Article
 from .markdown import Heading, Rendered
 from .taxonomy import SiteIndex, Tag
-from ..urls import Urls
 
 CJK_PER_MINUTE = 400
 WORDS_PER_MINUTE = 200

@@ -42,7 +42,7 @@ class KeywordCounter:
 
 def _pattern(keyword: str) -> re.Pattern:
     if keyword.isascii():
-        return re.compile(r"(?<![A-Za-z0-9])%s(?![A-Za-z0-9])" % re.escape(keyword), re.I)
+        return re.compile(rf"(?<![A-Za-z0-9]){re.escape(keyword)}(?![A-Za-z0-9])", re.I)
     return re.compile(re.escape(keyword))
 
 

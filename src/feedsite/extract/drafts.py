@@ -8,10 +8,10 @@ import hashlib
 from collections import Counter
 from dataclasses import dataclass, replace
 
+from ..spans import count_lost
 from .classify import Classifier
 from .dumps import Excerpt
 from .fingerprint import fingerprint
-from ..spans import count_lost
 from .structure import restore
 from .titles import infer_title
 
@@ -88,7 +88,7 @@ def merge(excerpts: list[Excerpt]) -> list[Draft]:
     for core in cores:
         groups.setdefault(target[core], []).extend(by_core[core])
     drafts = []
-    for core, members in groups.items():
+    for members in groups.values():
         # The longest text wins; among equals, a complete one beats a cut one.
         best = max(members, key=lambda e: (len(_core(e.text)), not e.text.endswith(TRUNCATION)))
         sources = tuple(sorted({e.where for e in members}, key=source_key))

@@ -15,11 +15,11 @@ from pathlib import Path
 
 from .. import frontmatter
 from ..errors import SourceError, warning
+from ..slugs import SLUG_RE, slugify_title, unique_slug
+from ..spans import count_lost
 from .drafts import Generated, source_key
 from .fingerprint import EDITABLE, carried_over, edited_fields
 from .titles import MAX_TITLE
-from ..slugs import SLUG_RE, slugify_title, unique_slug
-from ..spans import count_lost
 
 UNCHANGED = ("unchanged", "kept-unchanged")
 

@@ -17,7 +17,7 @@ from ..spans import PROSE, split_spans
 # Section words a reader sees as headings when they open an excerpt.
 LEADING_SECTIONS = ("引言与背景", "引言", "背景介绍", "背景", "概述", "简介", "前言", "摘要", "导读",
                     "综述", "总结")
-_LEADING = re.compile(r"(?:💡 )?(%s)(?= \S)" % "|".join(LEADING_SECTIONS))
+_LEADING = re.compile(r"(?:💡 )?({})(?= \S)".format("|".join(LEADING_SECTIONS)))
 # LeetCode-style sections, recognised only in an excerpt that has `题目`.
 _HEADING = re.compile(r"(?<= )(题目|题解|提示[::]|示例 ?\d+[::])(?= \S)")
 _PARAGRAPH = re.compile(r"(?<= )(输入[::]|输出[::]|解释[::]|说明[::])")

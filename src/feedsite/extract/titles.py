@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from ..spans import INLINE, DISPLAY, UNCLOSED, split_spans
+from ..spans import DISPLAY, INLINE, UNCLOSED, split_spans
 from .structure import LEADING_SECTIONS, is_leetcode
 
 MAX_TITLE = 40
@@ -71,8 +71,7 @@ def _drop_leading_sections(text: str) -> str:
 def _heading_phrase(text: str) -> str | None:
     """A first phrase that reads as a heading: it stands before a space, holds no
     clause punctuation, and what follows it starts a sentence of its own."""
-    latin = re.match(r"(?:%s)(?:[ \-](?:%s))+(?= +[^\sA-Za-z])" % (_LATIN_WORD.pattern,
-                                                                       _LATIN_WORD.pattern), text)
+    latin = re.match(rf"(?:{_LATIN_WORD.pattern})(?:[ \-](?:{_LATIN_WORD.pattern}))+(?= +[^\sA-Za-z])", text)
     if latin:
         return _drop_repeated_tail(latin.group())
     parts = text.split(" ", 2)
