@@ -9,8 +9,14 @@ from pathlib import Path
 from . import __version__
 from .config import load_config
 from .errors import BuildFailed, shown_path
+from .faults import unexpected
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
+
+
+def say(message: str) -> None:
+    """A word on stderr while a command waits, so a person knows why nothing happens."""
+    print(message, file=sys.stderr, flush=True)
 
 
 def cmd_extract(args) -> int:
@@ -19,7 +25,7 @@ def cmd_extract(args) -> int:
     content_dir = Path(args.content) if args.content else config.content_dir
     from . import extract
 
-    result = extract.run(config, paths, content_dir)
+    result = extract.run(config, paths, content_dir, wait=not args.no_wait, notify=say)
     for problem in result.report.problems:
         print(problem, file=sys.stderr)
     print(result.summary())
@@ -31,7 +37,8 @@ def cmd_build(args) -> int:
 
     config = load_config(Path(args.config))
     out = Path(args.out) if args.out else config.output_dir
-    result = build(config, out, strict=args.strict)  # --strict also checks every link
+    # --strict also checks every link
+    result = build(config, out, strict=args.strict, wait=not args.no_wait, notify=say)
     for problem in result.warnings:
         print(problem, file=sys.stderr)
     print(f"build: {result.pages} pages written to {shown_path(out)}/, "
@@ -68,6 +75,8 @@ def parser() -> argparse.ArgumentParser:
     ex.add_argument("paths", nargs="*", metavar="PATH", help="dump files or folders (default: feeds_dir)")
     ex.add_argument("--content", metavar="DIR", help="content folder (default: content_dir)")
     ex.add_argument("--config", default="site.yaml", help="site config (default: site.yaml)")
+    ex.add_argument("--no-wait", action="store_true",
+                    help="fail at once if another extract is writing the content folder")
     ex.set_defaults(run=cmd_extract)
 
     bu = sub.add_parser("build", help="render content/ into a deployable site")
@@ -75,6 +84,8 @@ def parser() -> argparse.ArgumentParser:
     bu.add_argument("--out", metavar="DIR", help="output folder (default: output_dir)")
     bu.add_argument("--strict", action="store_true",
                     help="fail on warnings too, and on broken internal links")
+    bu.add_argument("--no-wait", action="store_true",
+                    help="fail at once if another build of the output folder is running")
     bu.set_defaults(run=cmd_build)
 
     ch = sub.add_parser("check", help="list internal links, assets and anchors that do not resolve")
@@ -99,6 +110,9 @@ def main(argv: list[str] | None = None) -> int:
     except BuildFailed as failed:
         for problem in failed.problems:
             print(problem, file=sys.stderr)
+        return EXIT_INPUT
+    except OSError as exc:  # one a stage did not translate: still one line, no traceback
+        print(unexpected(exc), file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
         return 130

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
 from importlib.util import find_spec
 from pathlib import Path
 
+from .. import faults
 from ..errors import BuildFailed, SourceError
 
 # What a page needs to typeset TeX with CHTML output, relative to MathJax's es5/
@@ -28,6 +30,8 @@ INSTALL_HINT = "run `make site` to install the site's dependencies"
 
 # Pagefind's language for the whole site; pages say <html lang="zh-CN">.
 SEARCH_LANGUAGE = "zh-cn"
+# How Pagefind (Rust) reports an OSError: "No space left on device (os error 28)".
+_OS_ERROR = re.compile(r"\(os error (\d+)\)")
 
 
 def mathjax_es5_dir() -> Path:
@@ -105,8 +109,11 @@ def mathjax_config_js() -> str:
     return "window.MathJax = " + json.dumps(config, indent=2) + ";\n"
 
 
-def build_search_index(site_dir: Path) -> None:
+def build_search_index(site_dir: Path, shown_as: str | None = None) -> None:
     """Index the built HTML in `site_dir` with Pagefind into `site_dir/pagefind/`.
+
+    Problems name `shown_as` (the output folder as the person knows it), not the
+    staging folder the index is written into.
 
     Pages carry `data-pagefind-body`, so Pagefind indexes only those elements.
     Result URLs are relative to the site root; the search page passes the base
@@ -123,6 +130,7 @@ def build_search_index(site_dir: Path) -> None:
         raise BuildFailed([SourceError(
             "site.yaml", 0, f"the Pagefind extended binary is missing ({exc}); {INSTALL_HINT}")]) from None
     site_dir = Path(site_dir).resolve()
+    shown = shown_as or str(site_dir)
     out_dir = site_dir / "pagefind"
     # Start clean so a previous build's fragments (e.g. of deleted pages) cannot
     # linger: the bundle then depends only on the HTML now in site_dir.
@@ -137,10 +145,14 @@ def build_search_index(site_dir: Path) -> None:
             proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True,
                                   text=True, timeout=300)
         except (OSError, subprocess.TimeoutExpired) as exc:
-            raise BuildFailed([SourceError(str(site_dir), 0, f"pagefind could not run: {exc}")]) from None
+            raise BuildFailed([SourceError(shown, 0, f"pagefind could not run: {exc}")]) from None
     if proc.returncode != 0 or not (out_dir / "pagefind.js").is_file():
         output = (proc.stderr.strip() or proc.stdout.strip() or "no output").splitlines()
-        detail = "\n".join(dict.fromkeys(line.rstrip() for line in output))  # it repeats its error
+        # It repeats its error over several lines; a person gets one.
+        detail = "; ".join(dict.fromkeys(line.strip() for line in output if line.strip()))
+        code = _OS_ERROR.search(detail)
+        if code:  # a full disk or a file-size limit: say so as for any other write
+            raise faults.failed(OSError(int(code.group(1)), ""), "write the search index", shown,
+                                folder=True, after="; the previous site is unchanged")
         raise BuildFailed([SourceError(
-            str(site_dir), 0,
-            f"pagefind failed (exit {proc.returncode}) while indexing the site: {detail}")])
+            shown, 0, f"pagefind failed (exit {proc.returncode}) while indexing the site: {detail}")])

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import frontmatter
+from .. import faults, frontmatter
 from ..config import SiteConfig
 from ..errors import SourceError, warning
 from ..slugs import SLUG_RE
@@ -148,6 +148,8 @@ def load_articles(config: SiteConfig, shown_dir: str, cache: dict | None = None
 def _load_one(path: Path, shown: str, config: SiteConfig) -> tuple[Article | None, list[SourceError]]:
     try:
         text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        return None, [SourceError(shown, 0, f"cannot read: {faults.cause(exc)}")]
     except UnicodeDecodeError as exc:
         line = path.read_bytes()[: exc.start].count(b"\n") + 1
         return None, [SourceError(shown, line, "file is not valid UTF-8")]

@@ -1,23 +1,38 @@
 """Writing the built site: a full build is staged beside the output folder and
 swapped in under a lock, so a failed or killed build leaves the previous site
 intact; the preview instead rewrites changed pages in place.
+
+A full build replaces `--out` only when it is missing, empty, or a site feedsite
+built (it carries MARKER); anything else is someone's files and is left alone.
 """
 from __future__ import annotations
 
-import fcntl
+import errno
 import os
 import shutil
+import stat
 import tempfile
-from contextlib import contextmanager
 from pathlib import Path
 
+from .. import faults
 from ..config import SiteConfig
-from ..errors import BuildFailed, shown_path
+from ..errors import BuildFailed, SourceError, shown_path
+from ..files import copy_tree, sibling, write_atomic
 from . import assets
 from .check import check_site
 from .render import template_dirs
 
 STATIC_DIR = "static"  # inside a templates folder; copied to assets/
+MARKER = ".feedsite-site"
+MARKER_TEXT = ("This folder is a site built by feedsite. `feedsite build` replaces it whole:\n"
+               "keep nothing else in it.\n")
+# What a build from before MARKER existed wrote at the top of its folder (the page kinds
+# of urls.Urls, assets/ and pagefind/). Such a folder is replaced as ours, once; the new
+# site then carries MARKER.
+_UNMARKED_BUILD = frozenset({"index.html", "404.html", "atom.xml", "sitemap.xml", "robots.txt",
+                             "articles", "topics", "tags", "search", "assets", "pagefind"})
+_KEPT = "; the previous site is unchanged"
+_BUILDING, _OLD = "building-", "old-"
 
 
 def write_files(root: Path, texts: dict[str, str]) -> None:
@@ -32,61 +47,144 @@ def copy_static(config: SiteConfig, root: Path) -> None:
     for folder in reversed(template_dirs(config.templates_dir)):
         static = folder / STATIC_DIR
         if static.is_dir():
-            shutil.copytree(static, root / "assets", dirs_exist_ok=True)
+            copy_tree(static, root / "assets")
 
 
-@contextmanager
-def _exclusive(out_dir: Path):
-    """One full build of a folder at a time. Whoever holds the lock also clears
-    what a killed build left beside the output: no other build can own it."""
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    with open(out_dir.with_name(f".{out_dir.name}.lock"), "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        for leftover in out_dir.parent.glob(f".{out_dir.name}.[bo][ul][id]*-*"):
-            if leftover.is_dir():  # .building-* and .old-* folders
-                shutil.rmtree(leftover, ignore_errors=True)
-        yield
+def check_replaceable(out_dir: Path) -> None:
+    """Raise BuildFailed unless `out_dir` is missing, empty or a site feedsite built."""
+    shown = faults.shown(out_dir, folder=True)
+    try:
+        mode = os.lstat(out_dir).st_mode
+        names = os.listdir(out_dir) if stat.S_ISDIR(mode) else None
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise faults.failed(exc, "use it as the output folder", out_dir, folder=True) from None
+    if names is None:
+        why, advice = "is a file, not a site folder", "choose another --out"
+    elif not names or MARKER in names or _unmarked_build(out_dir, names):
+        return
+    else:
+        sample = ", ".join(sorted(names)[:3]) + (", …" if len(names) > 3 else "")
+        why = f"is not a site feedsite built (no {MARKER} in it; it holds {sample})"
+        advice = "choose an empty or new --out, or move its files away"
+    raise BuildFailed([SourceError(shown.rstrip("/") if names is None else shown, 0,
+                                   f"{why}; it was left untouched ({advice})")])
+
+
+def _unmarked_build(out_dir: Path, names: list[str]) -> bool:
+    return (set(names) <= _UNMARKED_BUILD and (out_dir / "index.html").is_file()
+            and (out_dir / "assets" / "mathjax-config.js").is_file())
+
+
+def clear_leftovers(out_dir: Path) -> None:
+    """Remove what a killed build left beside the output. Only the lock holder may:
+    no other build can own them."""
+    prefixes = tuple(sibling(out_dir, kind).name for kind in (_BUILDING, _OLD))
+    try:
+        entries = [e for e in os.scandir(out_dir.parent) if e.name.startswith(prefixes)]
+    except OSError:
+        return
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path, ignore_errors=True)
+
+
+def _unremovable(out_dir: Path) -> OSError | None:
+    """Why the previous site could not be removed after the swap, found before anything
+    is written: otherwise a half-deleted `.old` folder would stay beside it."""
+    if not out_dir.is_dir():
+        return None
+    as_root = os.geteuid() == 0
+    for folder, _dirs, names in os.walk(out_dir):
+        paths = [folder] + ([os.path.join(folder, n) for n in names] if as_root else [])
+        for path in paths:
+            # Root passes every mode check, so a refused write means an immutable flag.
+            if not os.access(path, os.W_OK, follow_symlinks=False):
+                code = (errno.EROFS if os.statvfs(folder).f_flag & os.ST_RDONLY
+                        else errno.EPERM if as_root else errno.EACCES)
+                return OSError(code, os.strerror(code), path)
+    return None
 
 
 def write_swapped(config: SiteConfig, out_dir: Path, texts: dict[str, str], search: bool,
-                   check_links: bool = False) -> None:
-    with _exclusive(out_dir):
-        _stage_and_swap(config, out_dir, texts, search, check_links)
-
-
-def _stage_and_swap(config: SiteConfig, out_dir: Path, texts: dict[str, str], search: bool,
-                    check_links: bool) -> None:
-    stage = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.building-", dir=out_dir.parent))
+                  check_links: bool = False) -> None:
+    """Stage the whole site beside `out_dir` and swap it in. The caller holds the lock."""
+    check_replaceable(out_dir)
+    clear_leftovers(out_dir)
+    blocked = _unremovable(out_dir)
+    if blocked is not None:
+        raise faults.failed(blocked, f"replace it: {shown_path(blocked.filename)} cannot be removed",
+                            out_dir, folder=True, after=_KEPT)
     try:
-        write_files(stage, texts)
-        copy_static(config, stage)
-        assets.copy_mathjax(stage / "assets" / "mathjax")
-        (stage / "assets" / "mathjax-config.js").write_text(assets.mathjax_config_js(), encoding="utf-8")
-        if search:
-            assets.build_search_index(stage)
-        if check_links:  # before the swap, so a strict failure leaves the old site in place
-            broken = check_site(stage, config.base_path, shown_as=shown_path(out_dir, config.root))
-            if broken:
-                raise BuildFailed(broken)
-        os.chmod(stage, 0o755)
-        old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
-        if out_dir.exists():
-            os.rename(out_dir, old)
-        os.rename(stage, out_dir)
-        shutil.rmtree(old, ignore_errors=True)
+        stage = Path(tempfile.mkdtemp(prefix=sibling(out_dir, _BUILDING).name, dir=out_dir.parent))
+    except OSError as exc:
+        raise faults.failed(exc, f"write beside it in {faults.shown(out_dir.parent, folder=True)}",
+                            out_dir, folder=True, after=_KEPT) from None
+    try:
+        try:
+            _stage(config, stage, out_dir, texts, search, check_links)
+        except OSError as exc:
+            raise _staging_failed(exc, stage, out_dir) from None
+        _swap(stage, out_dir)
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         raise
 
 
+def _stage(config: SiteConfig, stage: Path, out_dir: Path, texts: dict[str, str], search: bool,
+           check_links: bool) -> None:
+    write_files(stage, texts)
+    copy_static(config, stage)
+    assets.copy_mathjax(stage / "assets" / "mathjax")
+    (stage / "assets" / "mathjax-config.js").write_text(assets.mathjax_config_js(), encoding="utf-8")
+    if search:
+        assets.build_search_index(stage, shown_as=faults.shown(out_dir, folder=True))
+    if check_links:  # before the swap, so a strict failure leaves the old site in place
+        broken = check_site(stage, config.base_path, shown_as=shown_path(out_dir, config.root))
+        if broken:
+            raise BuildFailed(broken)
+    (stage / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+    os.chmod(stage, 0o755)
+
+
+def _staging_failed(exc: OSError, stage: Path, out_dir: Path) -> BuildFailed:
+    """The fault named at the file it hit, as it would have been called in `out_dir`."""
+    where = Path(os.fsdecode(exc.filename)) if exc.filename is not None else stage
+    try:
+        where = out_dir / where.relative_to(stage)
+    except ValueError:
+        pass  # a source file (a template, MathJax): name it as it is
+    return faults.failed(exc, "write", where, after=_KEPT)
+
+
+def _swap(stage: Path, out_dir: Path) -> None:
+    old = sibling(out_dir, f"{_OLD}{os.getpid()}")
+    moved = False
+    try:
+        if os.path.lexists(out_dir):
+            os.rename(out_dir, old)
+            moved = True
+        os.rename(stage, out_dir)
+    except OSError as exc:
+        if moved:
+            os.rename(old, out_dir)  # put the previous site back
+        raise faults.failed(exc, "replace it with the new site", out_dir, folder=True,
+                            after=_KEPT) from None
+    shutil.rmtree(old, ignore_errors=True)
+
+
 def write_in_place(out_dir: Path, texts: dict[str, str], planned: set[str], previous: set[str]) -> None:
     """Preview rebuild: rewrite changed pages, drop pages that no longer exist."""
-    for rel in previous - planned:
-        (out_dir / rel).unlink(missing_ok=True)
-    for rel, text in texts.items():
-        target = out_dir / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.tmp")
-        tmp.write_text(text, encoding="utf-8", newline="\n")
-        os.replace(tmp, target)  # a reader never sees half a page
+    target = out_dir
+    try:
+        for rel in previous - planned:
+            target = out_dir / rel
+            target.unlink(missing_ok=True)
+        for rel, text in texts.items():
+            target = out_dir / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(target, text)  # a reader never sees half a page
+    except OSError as exc:
+        raise faults.failed(exc, "write", target) from None
 
