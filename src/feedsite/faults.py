@@ -17,7 +17,7 @@ from .errors import BuildFailed, SourceError, shown_path
 _CAUSES = {
     errno.EROFS: "the file system is read-only",
     # As root, only an immutable or append-only flag (chattr +i / +a) refuses a write.
-    errno.EPERM: "operation not permitted (immutable? `lsattr -d` shows an i or a flag)",
+    errno.EPERM: "operation not permitted (immutable? `lsattr` shows an i or a flag)",
     errno.EACCES: "permission denied",
     errno.ENOSPC: "no space left on the device",
     errno.EDQUOT: "disk quota exceeded",

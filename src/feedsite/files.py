@@ -87,16 +87,26 @@ def exclusive(target: Path, what: str, wait: bool = True, notify: Notify | None 
         os.close(fd)
 
 
+def write_file(path: Path, data: str | bytes, named: Path | None = None) -> None:
+    """Write `path` (UTF-8 and LF for text). A failure names the file (`named`, if given)
+    even when the OS reports it on a write, where Python gives no file name."""
+    try:
+        if isinstance(data, str):
+            path.write_text(data, encoding="utf-8", newline="\n")
+        else:
+            path.write_bytes(data)
+    except OSError as exc:
+        exc.filename = str(named or path)
+        raise
+
+
 def write_atomic(target: Path, data: str | bytes) -> None:
     """Write beside `target` and rename over it: a reader (a browser, the preview, an
     editor) sees the old file or the new one, never half; a failure leaves the old one
     whole and no temporary file behind."""
     tmp = target.with_name(f".{target.name}.tmp")
     try:
-        if isinstance(data, str):
-            tmp.write_text(data, encoding="utf-8", newline="\n")
-        else:
-            tmp.write_bytes(data)
+        write_file(tmp, data, named=target)
         os.replace(tmp, target)
     except BaseException:
         try:

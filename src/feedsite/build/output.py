@@ -7,7 +7,9 @@ built (it carries MARKER); anything else is someone's files and is left alone.
 """
 from __future__ import annotations
 
+import array
 import errno
+import fcntl
 import os
 import shutil
 import stat
@@ -17,7 +19,7 @@ from pathlib import Path
 from .. import faults
 from ..config import SiteConfig
 from ..errors import BuildFailed, SourceError, shown_path
-from ..files import copy_tree, sibling, write_atomic
+from ..files import copy_tree, sibling, write_atomic, write_file
 from . import assets
 from .check import check_site
 from .render import template_dirs
@@ -39,7 +41,7 @@ def write_files(root: Path, texts: dict[str, str]) -> None:
     for rel, text in texts.items():
         target = root / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8", newline="\n")
+        write_file(target, text)
 
 
 def copy_static(config: SiteConfig, root: Path) -> None:
@@ -95,16 +97,42 @@ def _unremovable(out_dir: Path) -> OSError | None:
     is written: otherwise a half-deleted `.old` folder would stay beside it."""
     if not out_dir.is_dir():
         return None
-    as_root = os.geteuid() == 0
     for folder, _dirs, names in os.walk(out_dir):
-        paths = [folder] + ([os.path.join(folder, n) for n in names] if as_root else [])
-        for path in paths:
-            # Root passes every mode check, so a refused write means an immutable flag.
-            if not os.access(path, os.W_OK, follow_symlinks=False):
-                code = (errno.EROFS if os.statvfs(folder).f_flag & os.ST_RDONLY
-                        else errno.EPERM if as_root else errno.EACCES)
-                return OSError(code, os.strerror(code), path)
+        if not os.access(folder, os.W_OK | os.X_OK):
+            return _refused(folder)
+        for name in names:
+            # A file a folder may not drop: only an immutable one (root passes mode checks,
+            # and anyone may delete a read-only file from a writable folder).
+            path = os.path.join(folder, name)
+            if not os.access(path, os.W_OK, follow_symlinks=False) and _immutable(path):
+                return _refused(path)
     return None
+
+
+def _refused(path: str) -> OSError:
+    """The error a write to `path` meets, which os.access does not tell."""
+    code = (errno.EROFS if os.statvfs(path).f_flag & os.ST_RDONLY
+            else errno.EPERM if _immutable(path) else errno.EACCES)
+    return OSError(code, os.strerror(code), path)
+
+
+_FS_IOC_GETFLAGS = 0x80086601  # Linux: the flags `lsattr` shows
+_IMMUTABLE_OR_APPEND = 0x10 | 0x20
+
+
+def _immutable(path: str) -> bool:
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return False
+    try:
+        flags = array.array("i", [0])
+        fcntl.ioctl(fd, _FS_IOC_GETFLAGS, flags)
+        return bool(flags[0] & _IMMUTABLE_OR_APPEND)
+    except OSError:
+        return False  # no such flags on this file system or platform
+    finally:
+        os.close(fd)
 
 
 def write_swapped(config: SiteConfig, out_dir: Path, texts: dict[str, str], search: bool,
@@ -137,20 +165,22 @@ def _stage(config: SiteConfig, stage: Path, out_dir: Path, texts: dict[str, str]
     write_files(stage, texts)
     copy_static(config, stage)
     assets.copy_mathjax(stage / "assets" / "mathjax")
-    (stage / "assets" / "mathjax-config.js").write_text(assets.mathjax_config_js(), encoding="utf-8")
+    write_file(stage / "assets" / "mathjax-config.js", assets.mathjax_config_js())
     if search:
         assets.build_search_index(stage, shown_as=faults.shown(out_dir, folder=True))
     if check_links:  # before the swap, so a strict failure leaves the old site in place
         broken = check_site(stage, config.base_path, shown_as=shown_path(out_dir, config.root))
         if broken:
             raise BuildFailed(broken)
-    (stage / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+    write_file(stage / MARKER, MARKER_TEXT)
     os.chmod(stage, 0o755)
 
 
 def _staging_failed(exc: OSError, stage: Path, out_dir: Path) -> BuildFailed:
     """The fault named at the file it hit, as it would have been called in `out_dir`."""
-    where = Path(os.fsdecode(exc.filename)) if exc.filename is not None else stage
+    # A failed copy names its source first and the file it was writing second.
+    written = exc.filename2 if exc.filename2 is not None else exc.filename
+    where = Path(os.fsdecode(written)) if written is not None else stage
     try:
         where = out_dir / where.relative_to(stage)
     except ValueError:
