@@ -96,19 +96,13 @@ def read_only(mountpoint: Path) -> None:
 
 def fill(mountpoint: Path) -> None:
     """Write a filler file until the file system has no block left."""
-    with open(mountpoint / "filler", "wb") as f:
-        try:
-            while True:
-                f.write(b"\0" * 65536)
-                f.flush()
-        except OSError:
-            pass
-        try:
-            while True:  # the last few blocks
-                f.write(b"\0" * 512)
-                f.flush()
-        except OSError:
-            pass
+    with open(mountpoint / "filler", "wb", buffering=0) as f:  # unbuffered: close cannot fail
+        for chunk in (1 << 16, 512):  # then the last few blocks
+            try:
+                while f.write(b"\0" * chunk):
+                    pass
+            except OSError:
+                pass
 
 
 def no_permission_override() -> tuple[str, ...]:
