@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 PYTHON ?= python3
 
-.PHONY: site test serve extract check bench system clean
+.PHONY: site test test-long serve extract check bench system clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,12 @@ check: $(STAMP)
 test: $(STAMP) system
 	$(PY) -m ruff check src tests bench
 	$(PY) -m pytest
+
+# The long trials (load on serve, kill -9 during a 2,000-article build) and the property
+# tests with 10 times the examples; `make test` leaves these out (pytest's addopts: -m "not long").
+test-long: $(STAMP) system
+	$(PY) -m pytest -m long -s
+	$(PY) -m pytest tests/unit/test_fuzz.py --hypothesis-profile=long --hypothesis-show-statistics
 
 bench: $(STAMP)
 	$(PY) bench/run.py

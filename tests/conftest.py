@@ -34,7 +34,7 @@ def pytest_configure(config):
 # this one, `make test-long` passes `--hypothesis-profile=long`. No deadline: the machine
 # is shared, and a slow example is not a failure.
 settings.register_profile("feedsite", max_examples=200, deadline=None)
-settings.register_profile("long", max_examples=5000, deadline=None)
+settings.register_profile("long", max_examples=2000, deadline=None)
 settings.load_profile("feedsite")
 
 
