@@ -39,8 +39,8 @@ def one_error(result: subprocess.CompletedProcess, where: str, cause: str) -> st
     """Exit 1, no traceback, and exactly one `error:` line, naming `where` and `cause`."""
     assert result.returncode == 1, (result.returncode, result.stdout, result.stderr)
     assert "Traceback" not in result.stderr, result.stderr
-    errors = [line for line in result.stderr.splitlines() if "error:" in line]
-    assert len(errors) == 1, result.stderr
+    errors = result.stderr.strip().splitlines()
+    assert len(errors) == 1, result.stderr  # the one line, and nothing else
     line = errors[0]
     assert line.startswith(where) and ": error: " in line and cause in line, (line, where, cause)
     return line

@@ -47,7 +47,7 @@ def cmd_build(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from .check import check_site
+    from .build.check import check_site
 
     config = load_config(Path(args.config))
     out = Path(args.out) if args.out else config.output_dir

@@ -56,8 +56,12 @@ def cause(exc: OSError, path: Path | str | None = None) -> str:
 
 
 def shown(path: Path | str, folder: bool = False) -> str:
-    """`path` as the person would type it, with a trailing `/` for a folder."""
-    text = shown_path(path)
+    """`path` as the person would type it, with a trailing `/` for a folder. A symbolic
+    link is named as itself, not as what it points to (which may not exist)."""
+    try:
+        text = str(Path(os.path.abspath(path)).relative_to(os.getcwd()))
+    except ValueError:
+        text = shown_path(path)
     return text.rstrip("/") + "/" if folder else text
 
 

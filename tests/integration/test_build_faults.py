@@ -208,3 +208,26 @@ def test_the_next_build_after_a_fault_succeeds(project):
     assert result.returncode == 1
     assert run(project, "build").returncode == 0
     assert beside(project / "public") <= {LOCK}
+
+
+def test_an_out_holding_the_project_is_refused_even_when_marked(project):
+    (project / MARKER).write_text("")  # as if a person had copied a site's marker here
+    before = tree(project / "content")
+    result = run(project, "build", "--out", ".")
+    one_error(result, "./: error: refusing to replace it: it holds the content folder content/", "")
+    assert tree(project / "content") == before
+
+
+def test_a_dangling_link_in_content_is_one_error(project):
+    (project / "content" / "ghost.md").symlink_to(project / "nowhere.md")
+    before = tree(project / "public")
+    result = run(project, "build")
+    one_error(result, "content/ghost.md: error: cannot read: ", "no such file or directory")
+    assert tree(project / "public") == before
+
+
+def test_a_fault_no_stage_translates_is_still_one_line(project):
+    """`check` leaves its reading errors to the command line's last resort."""
+    (project / "public" / "ghost.html").symlink_to(project / "nowhere.html")
+    result = run(project, "check")
+    one_error(result, "public/ghost.html: error: ", "no such file or directory")

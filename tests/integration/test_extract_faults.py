@@ -141,3 +141,12 @@ def test_a_file_size_limit(project, content):
     assert files(content) == before and no_temporary_files(content)
     assert run(project, "extract").returncode == 0  # and the next run finishes the job
     assert "truncated: true" in (content / STALE).read_text(encoding="utf-8")
+
+
+def test_a_dangling_link_in_content_is_reported_and_left_alone(project, content):
+    ghost = content / "ghost.md"
+    ghost.symlink_to(project / "nowhere.md")
+    result = run(project, "extract")
+    one_error(result, "content/ghost.md: error: cannot read: ", "no such file or directory; left as it is")
+    assert ghost.is_symlink() and not ghost.exists()
+    assert "truncated: true" in (content / STALE).read_text(encoding="utf-8")  # the rest went on

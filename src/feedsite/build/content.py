@@ -131,7 +131,11 @@ def load_articles(config: SiteConfig, shown_dir: str, cache: dict | None = None
     cache = {} if cache is None else cache
     seen = set()
     for path in sorted(folder.glob("*.md")):
-        stat = path.stat()
+        try:
+            stat = path.stat()
+        except OSError as exc:  # a dangling link, or gone since the listing
+            problems.append(SourceError(f"{shown_dir}/{path.name}", 0, f"cannot read: {faults.cause(exc)}"))
+            continue
         key = (stat.st_mtime_ns, stat.st_size, stat.st_ino, config.topics)
         seen.add(path)
         if path not in cache or cache[path][0] != key:

@@ -52,9 +52,14 @@ def copy_static(config: SiteConfig, root: Path) -> None:
             copy_tree(static, root / "assets")
 
 
-def check_replaceable(out_dir: Path) -> None:
-    """Raise BuildFailed unless `out_dir` is missing, empty or a site feedsite built."""
+def check_replaceable(out_dir: Path, inputs: dict[str, Path] | None = None) -> None:
+    """Raise BuildFailed unless `out_dir` is missing, empty or a site feedsite built,
+    and holds none of `inputs` (the project's own folders, which a swap would delete)."""
     shown = faults.shown(out_dir, folder=True)
+    held = [what for what, p in (inputs or {}).items() if p == out_dir or out_dir in p.parents]
+    if held:
+        raise BuildFailed([SourceError(shown, 0, f"refusing to replace it: it holds {held[0]}, "
+                                                 "an input of the build; choose an --out outside it")])
     try:
         mode = os.lstat(out_dir).st_mode
         names = os.listdir(out_dir) if stat.S_ISDIR(mode) else None
@@ -135,10 +140,17 @@ def _immutable(path: str) -> bool:
         os.close(fd)
 
 
+def inputs_of(config: SiteConfig) -> dict[str, Path]:
+    """What a build reads, most specific first, as an error would name it."""
+    folders = {"the content folder": config.content_dir, "the feeds folder": config.feeds_dir,
+               "the templates folder": config.templates_dir, "the project folder": config.root}
+    return {f"{what} {faults.shown(p, folder=True)}": p.resolve() for what, p in folders.items()}
+
+
 def write_swapped(config: SiteConfig, out_dir: Path, texts: dict[str, str], search: bool,
                   check_links: bool = False) -> None:
     """Stage the whole site beside `out_dir` and swap it in. The caller holds the lock."""
-    check_replaceable(out_dir)
+    check_replaceable(out_dir, inputs_of(config))
     clear_leftovers(out_dir)
     blocked = _unremovable(out_dir)
     if blocked is not None:

@@ -17,7 +17,7 @@ from ..files import Notify, exclusive
 from ..urls import Urls
 from .content import load_articles
 from .markdown import Rendered, render_markdown
-from .output import check_replaceable, copy_static, write_in_place, write_swapped
+from .output import check_replaceable, copy_static, inputs_of, write_in_place, write_swapped
 from .pages import Page, plan_pages, site_context
 from .render import make_env, render_template, template_dirs
 from .taxonomy import index_site
@@ -79,7 +79,8 @@ def build(config: SiteConfig, out_dir: Path | None = None, strict: bool = False,
     state = state if state is not None else BuildState()
     if in_place and out_dir.is_dir():
         return _build(config, out_dir, strict, state, True, search)
-    check_replaceable(out_dir)  # before the lock: a refused folder gets nothing beside it
+    # Before the lock: a refused folder gets nothing beside it.
+    check_replaceable(out_dir, inputs_of(config))
     with exclusive(out_dir, "build", wait, notify):
         return _build(config, out_dir, strict, state, False, search)
 

@@ -60,6 +60,9 @@ def read_existing(content_dir: Path, shown: str) -> tuple[list[Existing], list[S
             fields, parts = frontmatter.parse(text)
             existing.append(Existing(path, fields, parts.body, _str(fields.get("id")),
                                      frozenset(map(str, fields.get("sources") or [])), text))
+        except OSError as exc:  # a dangling link, a file we may not read: never written over
+            problems.append(SourceError(name, 0, f"cannot read: {faults.cause(exc)}; left as it is"))
+            existing.append(Existing(path, None, "", None, frozenset()))
         except (frontmatter.FrontMatterError, UnicodeDecodeError) as exc:
             line = getattr(exc, "line", 1)
             message = getattr(exc, "message", "not valid UTF-8")
