@@ -31,8 +31,12 @@ serve: $(STAMP)
 check: $(STAMP)
 	$(VENV)/bin/feedsite check
 
+# Besides the tests: lint, the deploy workflow against GitHub's schema, and the
+# site's own content/ checked as CI should (a strict build into a scratch folder).
 test: $(STAMP) system
 	$(PY) -m ruff check src tests bench
+	$(VENV)/bin/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/site.yml
+	$(VENV)/bin/feedsite check --content
 	$(PY) -m pytest
 
 bench: $(STAMP)
