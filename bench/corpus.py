@@ -71,8 +71,9 @@ def article(rng: random.Random, i: int, pool: list[str], topics: list[str], tags
                 para += f" 其中 \\({formula(rng, i, k)}\\) 是关键的一项。"
                 k += 1
             body.append(para)
-        if h == 1:
-            body.append(f"```python\n{CODE}```")
+        if h == 1:  # every article's code differs a little, as real notes' code does
+            body.append(f"```python\n{CODE.replace('sliding_window_max', f'window_max_{i}')}"
+                        f"print(window_max_{i}([{i % 10}, 3, -1, {i % 7}], {1 + i % 3}))\n```")
     body.append(f"\\[{formula(rng, i, 4)}\\]")
     return {"title": f"{words} {i}", "slug": f"note-{i:06d}", "topic": topics[i % len(topics)],
             "tags": rng.sample(tags, rng.randint(2, 5)), "body": "\n\n".join(body) + "\n",
