@@ -18,7 +18,7 @@ from ..urls import Urls
 from .content import load_articles
 from .markdown import Rendered, render_markdown
 from .output import check_replaceable, copy_static, inputs_of, write_in_place, write_swapped
-from .pages import Page, plan_pages, site_context
+from .pages import Page, path_collisions, plan_pages, site_context
 from .render import make_env, render_template, template_dirs
 from .taxonomy import index_site
 
@@ -98,6 +98,8 @@ def _build(config: SiteConfig, out_dir: Path, strict: bool, state: BuildState, i
     rendered = render_bodies(index.articles, state)
     urls = Urls(config.base_path)
     pages = plan_pages(config, index, rendered, urls)
+    report.extend(path_collisions(pages))
+    report.raise_if_errors(strict)
     site = site_context(config, index, urls)
 
     templates = _templates_digest(config)
