@@ -17,7 +17,8 @@ from ..slugs import SLUG_RE
 _SCHEMA = {
     "title": (str, True), "slug": (str, False), "topic": (str, True), "tags": (list, False),
     "date": (str, False), "summary": (str, False), "sources": (list, False),
-    "truncated": (bool, False), "lost_formulas": (int, False), "id": (str, False),
+    "truncated": (bool, False), "lost_formulas": (int, False), "cut_formulas": (int, False),
+    "id": (str, False),
     "fingerprint": (str, False),
 }
 _TYPE_NAMES = {str: "a string", list: "a list", bool: "true or false", int: "an integer"}
