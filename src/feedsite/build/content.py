@@ -36,7 +36,7 @@ class Article:
     truncated: bool
     body: str
     path: str  # as shown to the user
-    body_line: int
+    body_line: int  # file line of the body's first line
     key_lines: tuple[tuple[str, int], ...] = ()  # front matter key -> file line
 
     def line(self, key: str) -> int:
@@ -92,7 +92,9 @@ def parse_article(shown: str, text: str, config: SiteConfig) -> tuple[Article | 
         date=fields.get("date", ""), summary=fields.get("summary", ""),
         sources=tuple(map(str, fields.get("sources") or [])),
         truncated=fields.get("truncated", False), body=parts.body.strip("\n"),
-        path=shown, body_line=parts.body_line, key_lines=tuple(sorted(lines.items())),
+        path=shown, key_lines=tuple(sorted(lines.items())),
+        # The body's blank opening lines are stripped; its first line is then further down.
+        body_line=parts.body_line + len(parts.body) - len(parts.body.lstrip("\n")),
     ), []
 
 

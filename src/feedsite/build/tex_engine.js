@@ -1,10 +1,10 @@
 // MathJax 3 at build time. Started once per build by typeset.py:
 //   node tex_engine.js ES5_DIR
 // It loads the same MathJax the site used to ship (django-static-mathjax's es5/)
-// with the liteDOM adaptor, prints one JSON line {ready, version, base}, then
-// answers each request line {tex, display} with one JSON line
-// {html, mathml, text, wrappers, font, error}. CSS comes back per formula as
-// rule strings, so Python can cache a formula and still build a page's stylesheet.
+// with the liteDOM adaptor, prints one JSON line {ready, version, base, font_base},
+// then answers each request line {tex, display} with one JSON line
+// {html, mathml, text, wrappers, font, error}. CSS comes back per formula as rule
+// strings, so Python can cache a formula and still build a page's stylesheet.
 'use strict';
 const readline = require('readline');
 
@@ -69,10 +69,16 @@ MathJax.startup.promise.then(() => {
   const chtml = MathJax.startup.output;
   const CssStyles = MathJax._.util.StyleList.CssStyles;
 
-  // Styles every formula needs whatever it holds: sent once.
+  // Styles every formula needs whatever it holds, sent once: the common rules,
+  // and the font rules (variant classes, @font-face) that come before any glyph's.
   const base = new CssStyles();
   base.addStyles(chtml.constructor.commonStyles);
   for (const styles of doc.getStyles()) base.addStyles(styles);
+  chtml.clearCache();
+  const fontBase = new CssStyles();
+  chtml.addFontStyles(fontBase);
+  const fontBaseRules = fontBase.getStyleRules();
+  const known = new Set(fontBaseRules);
 
   function typeset(tex, display) {
     texError = null;
@@ -87,19 +93,19 @@ MathJax.startup.promise.then(() => {
     let error = texError;
     if (!error && merror) error = adaptor.getAttribute(merror, 'data-mjx-error') || 'MathJax error';
     const html = adaptor.outerHTML(node);
-    if (!error && html.includes('NaN')) error = 'internal: MathJax produced a NaN length';
+    if (!error && html.includes('NaN')) error = 'MathJax gave this formula an invalid size (NaN)';
     return {
       html,
       mathml: mml ? adaptor.innerHTML(mml) : '',
       text: mml ? adaptor.textContent(mml) : '',
       wrappers: wrappers.getStyleRules(),
-      font: font.getStyleRules(),
+      font: font.getStyleRules().filter((rule) => !known.has(rule)),
       error,
     };
   }
 
   const send = (obj) => process.stdout.write(JSON.stringify(obj) + '\n');
-  send({ready: true, version: MathJax.version, base: base.getStyleRules()});
+  send({ready: true, version: MathJax.version, base: base.getStyleRules(), font_base: fontBaseRules});
   const lines = readline.createInterface({input: process.stdin, terminal: false});
   lines.on('line', (line) => {
     let answer;
