@@ -5,7 +5,9 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 PYTHON ?= python3
 
-.PHONY: site test serve extract check bench system clean
+NPM_STAMP := node_modules/.installed-stamp
+
+.PHONY: site test serve extract check bench system node clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -19,19 +21,34 @@ system:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
 	fi
 
-site: $(STAMP)
+# Node.js runs MathJax at build time. Machines here come with it; elsewhere
+# Debian's nodejs will do.
+node:
+	@if ! command -v node >/dev/null 2>&1 && ! command -v nodejs >/dev/null 2>&1; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs >/dev/null; \
+	fi
+
+# npm tools the tests use, into node_modules/ (git-ignored): the W3C HTML checker,
+# which runs on Java. Install scripts are skipped: vnu-jar's would fetch a JRE.
+$(NPM_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; }
+	@command -v java >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; }
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $(NPM_STAMP)
+
+site: $(STAMP) node
 	$(VENV)/bin/build-site
 
 extract: $(STAMP)
 	$(VENV)/bin/feedsite extract
 
-serve: $(STAMP)
+serve: $(STAMP) node
 	$(VENV)/bin/feedsite serve
 
 check: $(STAMP)
 	$(VENV)/bin/feedsite check
 
-test: $(STAMP) system
+test: $(STAMP) node system $(NPM_STAMP)
 	$(PY) -m ruff check src tests bench
 	$(PY) -m pytest
 
@@ -39,4 +56,4 @@ bench: $(STAMP)
 	$(PY) bench/run.py
 
 clean:
-	rm -rf public .public.* .pytest_cache .hypothesis
+	rm -rf public .public.* .pytest_cache .hypothesis test-artifacts
