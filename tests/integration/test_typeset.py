@@ -110,9 +110,9 @@ def test_rebuild_typesets_only_new_formulas(math, monkeypatch):
             calls.append("start")
             super().__init__()
 
-        def typeset(self, formula):
-            calls.append(formula)
-            return super().typeset(formula)
+        def typeset_many(self, formulas):
+            calls.extend(formulas)
+            return super().typeset_many(formulas)
 
     monkeypatch.setattr(typeset, "Engine", Counting)
     typeset.typeset_all(known, cache)

@@ -8,7 +8,7 @@ lacks. A MathJax that fails to start says so on stderr, which becomes the
 build error.
 
 One engine process per build, started only if some formula is not in the
-cache; formulas go to it one request line at a time. The cache (`MathCache`)
+cache; the formulas go to it as one request line each, all at once. The cache (`MathCache`)
 holds every typeset formula by TeX and display mode, for one MathJax version
 and engine script; it lives in the preview's BuildState between rebuilds and
 can be written to and read from disk as JSON.
@@ -71,8 +71,7 @@ def typeset_all(formulas: Iterable[Formula], cache: MathCache) -> MathCache:
     if missing or (wanted and not cache.base):
         with Engine() as engine:
             cache.base, cache.font_base = engine.base, engine.font_base
-            for formula in missing:
-                cache.formulas[formula] = engine.typeset(formula)
+            cache.formulas.update(zip(missing, engine.typeset_many(missing), strict=True))
     cache.formulas = {f: cache.formulas[f] for f in wanted}
     return cache
 
@@ -122,9 +121,28 @@ class Engine:
         return json.loads(line)
 
     def typeset(self, formula: Formula) -> Typeset:
-        self._proc.stdin.write(json.dumps({"tex": formula.tex, "display": formula.display}) + "\n")
-        self._proc.stdin.flush()
-        got = self._answer(f"typesetting {formula.tex[:60]!r}")
+        return self.typeset_many([formula])[0]
+
+    def typeset_many(self, formulas: list[Formula]) -> list[Typeset]:
+        """All requests go out at once (from a thread, so neither side blocks on a
+        full pipe) and the answers are read in order: the engine never waits for
+        Python between formulas, which matters on a busy machine."""
+        lines = "".join(json.dumps({"tex": f.tex, "display": f.display}) + "\n" for f in formulas)
+        writer = threading.Thread(target=self._send, args=(lines,), daemon=True)
+        writer.start()
+        out = [self._result(f, self._answer(f"typesetting {f.tex[:60]!r}")) for f in formulas]
+        writer.join()
+        return out
+
+    def _send(self, lines: str) -> None:
+        try:
+            self._proc.stdin.write(lines)
+            self._proc.stdin.flush()
+        except OSError:
+            pass  # the engine died; _answer reports it with its stderr
+
+    @staticmethod
+    def _result(formula: Formula, got: dict) -> Typeset:
         if (got.get("error") or "").startswith("internal:"):
             raise _failed(f"MathJax failed on {formula.tex[:60]!r}: {got['error']}")
         return Typeset(got["html"], got["mathml"], got["text"], tuple(got["wrappers"]),
