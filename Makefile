@@ -6,6 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 PYTHON ?= python3
 
 NPM_STAMP := node_modules/.installed-stamp
+BENCH_NPM := bench/node_modules/.installed-stamp
 
 .PHONY: site test serve extract check bench system node clean
 
@@ -52,7 +53,12 @@ test: $(STAMP) node system $(NPM_STAMP)
 	$(PY) -m ruff check src tests bench
 	$(PY) -m pytest
 
-bench: $(STAMP)
+# Lighthouse, for bench/lighthouse.py only: into bench/node_modules/ (git-ignored).
+$(BENCH_NPM): bench/package.json bench/package-lock.json
+	npm ci --prefix bench --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $(BENCH_NPM)
+
+bench: $(STAMP) node system $(BENCH_NPM)
 	$(PY) bench/run.py
 
 clean:
