@@ -5,8 +5,8 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 PYTHON ?= python3
 
-NPM_STAMP := node_modules/.installed-stamp
-BENCH_NPM := bench/node_modules/.installed-stamp
+NODE_STAMP := node_modules/.installed-stamp
+BENCH_STAMP := $(VENV)/.bench-stamp
 
 .PHONY: site test serve extract check bench system node clean
 
@@ -15,11 +15,20 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q --disable-pip-version-check -e '.[test]'
 	@touch $(STAMP)
 
-# Debian packages the browser tests need: Chromium (a Playwright browser download
-# cannot work here) and a CJK font so pages render Chinese, not boxes.
+# Outside checkers the tests run on the built site (axe-core, vnu, Lighthouse), pinned
+# by package-lock.json. Install scripts are skipped: vnu's only fetches a Java runtime,
+# which `system` installs from Debian instead.
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	@touch $(NODE_STAMP)
+
+# Debian packages the tests need: Chromium (a Playwright browser download cannot work
+# here), a CJK font so pages render Chinese, not boxes, and Java for the W3C checker.
 system:
-	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi 'WenQuanYi Micro Hei'; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
+	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi 'WenQuanYi Micro Hei' \
+		|| ! command -v java >/dev/null 2>&1; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei \
+			default-jre-headless >/dev/null; \
 	fi
 
 # Node.js runs MathJax at build time. Machines here come with it; elsewhere
@@ -28,14 +37,6 @@ node:
 	@if ! command -v node >/dev/null 2>&1 && ! command -v nodejs >/dev/null 2>&1; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs >/dev/null; \
 	fi
-
-# npm tools the tests use, into node_modules/ (git-ignored): the W3C HTML checker,
-# which runs on Java. Install scripts are skipped: vnu-jar's would fetch a JRE.
-$(NPM_STAMP): package.json package-lock.json
-	@command -v npm >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; }
-	@command -v java >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; }
-	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
-	@touch $(NPM_STAMP)
 
 site: $(STAMP) node
 	$(VENV)/bin/build-site
@@ -49,16 +50,19 @@ serve: $(STAMP) node
 check: $(STAMP)
 	$(VENV)/bin/feedsite check
 
-test: $(STAMP) node system $(NPM_STAMP)
+# Besides the tests: lint, the deploy workflow against GitHub's schema, and the
+# site's own content/ checked as CI should (a strict build into a scratch folder).
+test: $(STAMP) node $(NODE_STAMP) system
 	$(PY) -m ruff check src tests bench
+	$(VENV)/bin/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/site.yml
+	$(VENV)/bin/feedsite check --content
 	$(PY) -m pytest
 
-# Lighthouse, for bench/lighthouse.py only: into bench/node_modules/ (git-ignored).
-$(BENCH_NPM): bench/package.json bench/package-lock.json
-	npm ci --prefix bench --ignore-scripts --no-audit --no-fund --loglevel=error
-	@touch $(BENCH_NPM)
+$(BENCH_STAMP): $(STAMP) pyproject.toml
+	$(PY) -m pip install -q --disable-pip-version-check -e '.[test,bench]'
+	@touch $(BENCH_STAMP)
 
-bench: $(STAMP) node system $(BENCH_NPM)
+bench: $(BENCH_STAMP) node $(NODE_STAMP) system
 	$(PY) bench/run.py
 
 clean:

@@ -2,8 +2,8 @@
 
 Goal: at least 95 on each. Builds the project's site (or scores an already
 built SITE_DIR, such as an older build, for comparison), serves it on
-127.0.0.1 and runs Lighthouse 12.2.3 (bench/node_modules, `make bench` installs
-it; 13 needs Node 22) with Debian's Chromium, its default mobile preset
+127.0.0.1 and runs Lighthouse 12.2.3 (pinned in package.json, `make bench`
+installs it; 13 needs Node 22) with Debian's Chromium, its default mobile preset
 (simulated slow 4G and a 4x slower CPU), performance only. A few other page
 kinds are scored beside them as the peers the goal is set against.
 """
@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from feedsite import frontmatter  # noqa: E402
 from feedsite.spans import count_formulas  # noqa: E402
 
-LIGHTHOUSE = ROOT / "bench" / "node_modules" / ".bin" / "lighthouse"
+LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = "--headless=new --no-sandbox --disable-gpu --disable-background-networking " \
         "--disable-component-update --no-first-run"

@@ -19,7 +19,7 @@ from .excerpts import excerpt_formulas, summary_formulas
 from .formulas import MathCache
 from .markdown import Rendered, render_markdown
 from .output import copy_static, write_in_place, write_swapped
-from .pages import Page, plan_pages, site_context
+from .pages import Page, path_collisions, plan_pages, site_context
 from .render import make_env, render_template, template_dirs
 from .taxonomy import index_site
 from .typeset import typeset_all
@@ -111,6 +111,8 @@ def build(config: SiteConfig, out_dir: Path | None = None, strict: bool = False,
     report.extend(typeset_formulas(index.articles, rendered, state.math))
     urls = Urls(config.base_path)
     pages = plan_pages(config, index, rendered, urls, state.math)
+    report.extend(path_collisions(pages))
+    report.raise_if_errors(strict)
     site = site_context(config, index, urls)
 
     templates = _templates_digest(config)

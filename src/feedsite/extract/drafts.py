@@ -46,8 +46,8 @@ class Generated:
     sources: tuple[str, ...]
     truncated: bool
     lost_formulas: int
-    cut_formulas: int  # cut off mid-formula by the feed's truncation
     first_seen: str  # where problems about it are reported
+    cut_formulas: int = 0  # cut off mid-formula by the feed's truncation
 
     def editable(self) -> dict:
         return {"title": self.title, "topic": self.topic, "tags": list(self.tags),
