@@ -1,19 +1,25 @@
-"""Formula sources read back out of rendered HTML: the one place tests do that.
+"""Formula sources read back out of HTML: the one place tests do that.
 
-Today a formula reaches the page as `<span class="math math-inline">\\(…\\)</span>` holding
-its TeX (escaped), for MathJax to typeset in the browser. Once math is typeset at build
-time it becomes CHTML (`mjx-container`, `display="true"` for display math) whose embedded
-MathML carries the source as `<annotation encoding="application/x-tex">`. This reads
-either: where an annotation is present it is the source, else the element's text. Tests
-that check "the formula reaches the HTML intact" go through `formula_sources`, so the
-switch to build-time typesetting changes this file only.
+A formula reaches HTML in one of three forms:
+- as `render_markdown` leaves it: `<span class="math math-inline">\\(…\\)</span>`, its TeX escaped;
+- typeset at build time (`formulas.place`): the same span around MathJax's `<mjx-container>`;
+- as TeX MathJax rejected: `<span class="math-error" …><code>\\(…\\)</code></span>`, shown as typed.
+
+CHTML keeps no TeX; its MathML is for screen readers. So for the typeset form this reads an
+`<annotation encoding="application/x-tex">` if the engine ever embeds one, and otherwise
+looks the markup up in `typeset` (MathJax's markup -> (kind, TeX), from the build's cache).
+Tests that check "the formula reaches the HTML intact" go through `formula_sources`.
 """
 from __future__ import annotations
 
-from html.parser import HTMLParser
+import html
+import re
 
 _DELIMITERS = {"inline": ("\\(", "\\)"), "display": ("\\[", "\\]")}
-_VOID = {"br", "img", "hr", "input", "meta", "link", "wbr", "col", "area", "base", "source"}
+_FORMULA = re.compile(
+    r'<span class="math math-(inline|display)">(?:(<mjx-container\b.*?</mjx-container>)|([^<]*))</span>'
+    r'|<span class="math-error"[^>]*>.*?<code>([^<]*)</code></span>', re.S)
+_ANNOTATION = re.compile(r'<annotation encoding="application/x-tex">([^<]*)</annotation>')
 
 
 def tex(kind: str, source: str) -> str:
@@ -24,54 +30,27 @@ def tex(kind: str, source: str) -> str:
     return source
 
 
-class _Formulas(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.found: list[tuple[str, str]] = []
-        self.depth = 0  # open elements inside the current formula; 0: outside any
-        self.kind = ""
-        self.text: list[str] = []
-        self.annotation: list[str] | None = None
-        self.in_annotation = False
+def _of_source(source: str) -> tuple[str, str]:
+    kind = "display" if source.startswith("\\[") else "inline"
+    return kind, tex(kind, source)
 
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if self.depth:
-            if tag not in _VOID:
-                self.depth += 1
-            if tag == "annotation" and attrs.get("encoding") == "application/x-tex":
-                self.annotation, self.in_annotation = [], True
-            return
-        classes = (attrs.get("class") or "").split()
-        if tag == "mjx-container":
-            self.kind = "display" if attrs.get("display") == "true" else "inline"
-        elif "math" in classes and {"math-inline", "math-display"} & set(classes):
-            self.kind = "display" if "math-display" in classes else "inline"
+
+def formula_sources(page: str, typeset: dict[str, tuple[str, str]] | None = None
+                    ) -> list[tuple[str, str]]:
+    """(kind, TeX without delimiters) of every formula in `page`, in order. A typeset
+    formula with no TeX annotation and no entry in `typeset` is (kind, "?")."""
+    found = []
+    for m in _FORMULA.finditer(page):
+        kind, chtml, plain, broken = m.groups()
+        if broken is not None:
+            found.append(_of_source(html.unescape(broken)))
+        elif plain is not None:
+            found.append((kind, tex(kind, html.unescape(plain))))
+        elif (note := _ANNOTATION.search(chtml)) is not None:
+            found.append((kind, html.unescape(note.group(1))))
         else:
-            return
-        self.depth, self.text, self.annotation = 1, [], None
-
-    def handle_endtag(self, tag):
-        if not self.depth or tag in _VOID:
-            return
-        if tag == "annotation":
-            self.in_annotation = False
-        self.depth -= 1
-        if self.depth == 0:
-            source = "".join(self.annotation if self.annotation is not None else self.text)
-            self.found.append((self.kind, tex(self.kind, source)))
-
-    def handle_data(self, data):
-        if self.depth:
-            (self.annotation if self.in_annotation else self.text).append(data)
-
-
-def formula_sources(html: str) -> list[tuple[str, str]]:
-    """(kind, TeX without delimiters) of every formula in `html`, in page order."""
-    parser = _Formulas()
-    parser.feed(html)
-    parser.close()
-    return parser.found
+            found.append((typeset or {}).get(chtml, (kind, "?")))
+    return found
 
 
 def expected_sources(spans) -> list[tuple[str, str]]:

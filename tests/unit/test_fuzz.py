@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from conftest import CORPUS_CONFIG
 from formulas import expected_sources, formula_sources, tex
 from hypothesis import HealthCheck, assume, given, settings
@@ -18,7 +19,9 @@ from hypothesis import strategies as st
 
 from feedsite import frontmatter
 from feedsite.build.content import parse_article
+from feedsite.build.formulas import MathCache, place
 from feedsite.build.markdown import render_markdown
+from feedsite.build.typeset import Engine
 from feedsite.config import SiteConfig, load_config
 from feedsite.errors import BuildFailed, SourceError
 from feedsite.extract.dumps import parse_dump
@@ -86,6 +89,29 @@ def test_renderer_every_formula_reaches_the_html_intact(generated):
     out = render_markdown(body)
     assert formula_sources(out.html) == formulas
     assert out.formula_count == len(formulas)
+
+
+@pytest.fixture(scope="module")
+def engine():
+    """One MathJax process for every example, as a build has one."""
+    with Engine() as running:
+        yield running
+
+
+@given(BODY)
+def test_pages_carry_each_formula_as_mathjax_typeset_its_source(engine, generated):
+    """Past the renderer: each formula is swapped for MathJax's CHTML of exactly that TeX
+    (or shown as typed, where MathJax rejects it), in order."""
+    body, formulas = generated
+    prose = "".join(s.text for s in split_spans(body) if not s.is_math)
+    assume(not any(p in prose for p in _CODE_OR_LINK))
+    out = render_markdown(body)
+    wanted = list(dict.fromkeys(f for f, _ in out.formulas))
+    cache = MathCache(formulas=dict(zip(wanted, engine.typeset_many(wanted), strict=True)))
+    typeset = {cache.formulas[f].html: ("display" if f.display else "inline", f.tex)
+               for f in wanted if not cache.formulas[f].error}
+    assume(len(typeset) == sum(not cache.formulas[f].error for f in wanted))  # no two look alike
+    assert formula_sources(place(out.html, cache), typeset) == formulas
 
 
 @given(st.text(max_size=200))

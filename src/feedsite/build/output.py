@@ -22,6 +22,7 @@ from ..errors import BuildFailed, SourceError, shown_path
 from ..files import copy_tree, sibling, write_atomic, write_file
 from . import assets
 from .check import check_site
+from .pages import FONTS
 from .render import template_dirs
 
 STATIC_DIR = "static"  # inside a templates folder; copied to assets/
@@ -80,8 +81,9 @@ def check_replaceable(out_dir: Path, inputs: dict[str, Path] | None = None) -> N
 
 
 def _unmarked_build(out_dir: Path, names: list[str]) -> bool:
-    return (set(names) <= _UNMARKED_BUILD and (out_dir / "index.html").is_file()
-            and (out_dir / "assets" / "mathjax-config.js").is_file())
+    # MathJax's config script (math typeset in the browser) or its fonts (at build time).
+    math = (out_dir / "assets" / "mathjax-config.js").is_file() or (out_dir / "assets" / FONTS).is_dir()
+    return set(names) <= _UNMARKED_BUILD and (out_dir / "index.html").is_file() and math
 
 
 def clear_leftovers(out_dir: Path) -> None:
@@ -176,8 +178,7 @@ def _stage(config: SiteConfig, stage: Path, out_dir: Path, texts: dict[str, str]
            check_links: bool) -> None:
     write_files(stage, texts)
     copy_static(config, stage)
-    assets.copy_mathjax(stage / "assets" / "mathjax")
-    write_file(stage / "assets" / "mathjax-config.js", assets.mathjax_config_js())
+    assets.copy_math_fonts(stage / "assets" / FONTS)
     if search:
         assets.build_search_index(stage, shown_as=faults.shown(out_dir, folder=True))
     if check_links:  # before the swap, so a strict failure leaves the old site in place
