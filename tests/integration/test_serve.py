@@ -119,7 +119,7 @@ def assert_overlay_everywhere(server: Server, expected: str) -> None:
     status, css, headers = server.get("/assets/style.css")
     assert status == 200 and headers["Content-Type"].startswith("text/css")
     assert css == (server.root / "templates" / "static" / "style.css").read_text(encoding="utf-8")
-    status, _, headers = server.get("/assets/mathjax/output/chtml/fonts/woff-v2/MathJax_Main-Regular.woff")
+    status, _, headers = server.get("/assets/mathjax/fonts/MathJax_Main-Regular.woff")
     assert status == 200 and headers["Content-Type"] == "font/woff"
 
 

@@ -30,9 +30,10 @@ PAGES = ["/", f"/articles/{A}/", f"/articles/{B}/", "/tags/", "/topics/algorithm
          "/tags/leetcode/", "/articles/rnn/"]
 MISSING = "/no/such/page/"
 ASSETS = {"/assets/style.css": "text/css", "/assets/search.js": "text/javascript",
-          "/assets/favicon.svg": "image/svg+xml", "/assets/mathjax-config.js": "text/javascript",
-          "/assets/mathjax/output/chtml/fonts/woff-v2/MathJax_Main-Regular.woff": "font/woff",
-          "/assets/mathjax/output/chtml/fonts/woff-v2/MathJax_Math-Italic.woff": "font/woff",
+          "/assets/favicon.svg": "image/svg+xml",
+          "/assets/mathjax/fonts/MathJax_Main-Regular.woff": "font/woff",
+          "/assets/mathjax/fonts/MathJax_Math-Italic.woff": "font/woff",
+          "/assets/mathjax/fonts/MathJax_Size1-Regular.woff": "font/woff",
           "/livereload.js": "application/javascript"}  # as livereload serves it
 
 
