@@ -115,7 +115,7 @@ class Log:
 def wait_for_math(page) -> bool:
     """If the page loads MathJax, wait until it has typeset and its fonts are in.
     Returns whether the page loads MathJax at all."""
-    if not page.locator('script[src$="tex-chtml.js"]').count():
+    if not page.locator('script[src*="/tex-chtml.js"]').count():
         return False
     page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
     page.evaluate("() => MathJax.startup.promise.then(() => document.fonts.ready).then(() => true)")
