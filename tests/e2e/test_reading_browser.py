@@ -139,6 +139,23 @@ def test_every_page_kind_passes_axe_and_fits(browser, site, kinds, viewport, sch
     assert not problems, "\n".join(problems)
 
 
+def test_every_article_starts_its_text_in_the_first_phone_screen(browser, site, site_dir):
+    ctx = context_for(browser, PHONE, "light")
+    late = []
+    try:
+        page = ctx.new_page()
+        articles = sorted(site_dir.glob("articles/*/index.html"))
+        assert len(articles) >= 40
+        for index in articles:
+            page.goto(f"{site}/articles/{index.parent.name}/", wait_until="load")
+            top = page.evaluate("() => document.querySelector('.article .body > *').getBoundingClientRect().top")
+            if top > PHONE["height"] - 3 * 16 * 1.8:  # room for three lines of text
+                late.append(f"{index.parent.name}: text starts at y={top:.0f}")
+    finally:
+        ctx.close()
+    assert not late, "\n".join(late)
+
+
 # --- the theme toggle -------------------------------------------------------------------
 
 # Recorded from the first moment of every document: the theme <html> carries when the
