@@ -6,6 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 PYTHON ?= python3
 
 NODE_STAMP := node_modules/.installed-stamp
+BENCH_STAMP := $(VENV)/.bench-stamp
 
 .PHONY: site test serve extract check bench system clean
 
@@ -50,7 +51,11 @@ test: $(STAMP) $(NODE_STAMP) system
 	$(VENV)/bin/feedsite check --content
 	$(PY) -m pytest
 
-bench: $(STAMP)
+$(BENCH_STAMP): $(STAMP) pyproject.toml
+	$(PY) -m pip install -q --disable-pip-version-check -e '.[test,bench]'
+	@touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP) $(NODE_STAMP)
 	$(PY) bench/run.py
 
 clean:
