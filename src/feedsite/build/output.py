@@ -16,9 +16,7 @@ from ..errors import BuildFailed, shown_path
 from . import assets
 from .check import check_site
 from .pages import FONTS
-from .render import template_dirs
-
-STATIC_DIR = "static"  # inside a templates folder; copied to assets/
+from .static import static_sources
 
 
 def write_files(root: Path, texts: dict[str, str]) -> None:
@@ -29,11 +27,10 @@ def write_files(root: Path, texts: dict[str, str]) -> None:
 
 
 def copy_static(config: SiteConfig, root: Path) -> None:
-    # Later folders are the defaults; a site's own static files override them.
-    for folder in reversed(template_dirs(config.templates_dir)):
-        static = folder / STATIC_DIR
-        if static.is_dir():
-            shutil.copytree(static, root / "assets", dirs_exist_ok=True)
+    for name, source in static_sources(config).items():
+        target = root / "assets" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
 
 
 @contextmanager
