@@ -10,7 +10,6 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
-import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -114,15 +113,3 @@ def write_atomic(target: Path, data: str | bytes) -> None:
         except OSError:
             pass  # the folder refuses even that; the write error is what the person needs
         raise
-
-
-def copy_tree(src: Path, dest: Path) -> None:
-    """Copy the files under `src` into `dest`, contents only. Unlike shutil.copytree,
-    the first failure raises the real OSError (with its errno and file name), not a
-    shutil.Error that has turned both into one string."""
-    for folder, dirs, names in os.walk(src):
-        dirs.sort()
-        out = dest / Path(folder).relative_to(src)
-        out.mkdir(parents=True, exist_ok=True)
-        for name in sorted(names):
-            shutil.copyfile(Path(folder) / name, out / name)

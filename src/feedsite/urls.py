@@ -16,6 +16,9 @@ class Urls:
     def home(self) -> str:
         return self.base_path
 
+    def topics(self) -> str:
+        return self._at("topics", "")
+
     def topic(self, slug: str) -> str:
         return self._at("topics", slug, "")
 

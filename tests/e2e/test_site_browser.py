@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from conftest import CONTENT, ROOT, copy_corpus
@@ -446,7 +447,7 @@ def test_missing_page_gets_the_404_page(context, site):
     assert links == ["/", "/tags/", "/search/"], links
     # The document itself is the only failure; its stylesheet loads.
     assert [f for f in log.failed if "/no/such/page/" not in f] == [], log.failed
-    assert any(u.endswith("/assets/style.css") for u in log.requests)
+    assert any(urlsplit(u).path.endswith("/assets/style.css") for u in log.requests)
 
 
 # --- subpath --------------------------------------------------------------------------

@@ -56,7 +56,7 @@ def test_an_installed_feedsite_builds_a_new_site_anywhere(installed, tmp_path):
     result = run(installed / "build-site", "--strict", cwd=site)
     assert "0 warnings" in result.stdout
     page = (site / "public/articles/xuan-zhuan-shi-wei-zhi-bian-ma-ru-men/index.html").read_text()
-    assert "<h1" in page and "旋转式位置编码入门" in page and 'href="/assets/style.css"' in page
+    assert "<h1" in page and "旋转式位置编码入门" in page and 'href="/assets/style.css?v=' in page
     assert (site / "public/assets/style.css").is_file()  # the theme's static files came along
 
 

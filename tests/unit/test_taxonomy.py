@@ -1,6 +1,6 @@
 from feedsite.build.content import Article, parse_article
 from feedsite.build.taxonomy import cloud_weight, index_site, pinyin_key
-from feedsite.build.views import reading_minutes
+from feedsite.build.views import reading_length
 
 
 def article(slug, topic="algorithms", tags=(), sources=(), date=""):
@@ -40,9 +40,9 @@ def test_related_and_neighbours(config):
 
 
 def test_reading_time_counts_chinese_by_characters():
-    assert reading_minutes("字" * 400) == 1
-    assert reading_minutes("字" * 401) == 2
-    assert reading_minutes("word " * 400) == 2
+    assert reading_length("字" * 400).minutes == 1
+    assert reading_length("word " * 400).minutes == 2
+    assert reading_length("字" * 300 + " RoPE 与 Attention").chars == 303
 
 
 def test_front_matter_errors_name_the_line(config):

@@ -31,6 +31,7 @@ from pygments.util import ClassNotFound
 
 from ..slugs import slugify_title, unique_slug
 from ..spans import DISPLAY, INLINE, LOST, PROSE, UNCLOSED, Span, split_spans
+from .autolinks import enable_autolinks, trim_autolinks
 from .formulas import Formula
 
 
@@ -53,6 +54,7 @@ class Rendered:
     formulas: tuple[tuple[Formula, int], ...] = ()  # each formula in the HTML, with its body line (from 0)
 
 
+LOST_LABEL = "[公式缺失]"
 # Display math is a <span>, not a <div>: in these notes it sits mid-paragraph,
 # and a div inside <p> is invalid HTML. Half a formula cut off by the feed is not
 # typeset, nor shown as raw TeX: a marker says what happened.
@@ -61,8 +63,10 @@ _MARKUP = {
     INLINE: '<span class="math math-inline">{}</span>',
     DISPLAY: '<span class="math math-display">{}</span>',
     UNCLOSED: f'<span class="math-cut">{CUT_MARKER}</span>',
-    LOST: '<span class="lost-formula" role="img" aria-label="公式缺失" '
-          'title="此处的公式在来源中已丢失">{}</span>',
+    # One wording for every dump: the badge says what the article's note says, and
+    # the dump's own marker ([Math], [公式]) stays in the tooltip for editors.
+    LOST: '<span class="lost-formula" title="此处的公式在来源中已丢失(来源标记 {})">'
+          + LOST_LABEL + '</span>',
 }
 _TOC_LEVELS = (2, 3)
 _CHARREF = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
@@ -72,8 +76,9 @@ _FORMATTER = HtmlFormatter(nowrap=False, cssclass="highlight")
 @functools.lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
     """One parser for the whole build: setting it up costs more than a render."""
-    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md = MarkdownIt("commonmark", {"html": False, "typographer": False})
     md.enable(["table", "strikethrough"])
+    enable_autolinks(md)
     md.add_render_rule("fence", _render_fence)
     return md
 
@@ -136,6 +141,7 @@ def render_markdown(body: str) -> Rendered:
 
     env: dict = {}
     tokens = md.parse("".join(parts), env)
+    trim_autolinks(md, tokens)  # before restoring: a URL ends where a formula starts
     _restore_in_place(tokens, plain, url, in_attr=False)
     toc = _anchor_headings(tokens, plain)
     rendered = md.renderer.render(tokens, md.options, env)

@@ -19,13 +19,12 @@ from pathlib import Path
 from .. import faults
 from ..config import SiteConfig
 from ..errors import BuildFailed, SourceError, shown_path
-from ..files import copy_tree, sibling, write_atomic, write_file
+from ..files import sibling, write_atomic, write_file
 from . import assets
 from .check import check_site
 from .pages import FONTS
-from .render import template_dirs
+from .static import static_sources
 
-STATIC_DIR = "static"  # inside a templates folder; copied to assets/
 MARKER = ".feedsite-site"
 MARKER_TEXT = ("This folder is a site built by feedsite. `feedsite build` replaces it whole:\n"
                "keep nothing else in it.\n")
@@ -46,11 +45,10 @@ def write_files(root: Path, texts: dict[str, str]) -> None:
 
 
 def copy_static(config: SiteConfig, root: Path) -> None:
-    # Later folders are the defaults; a site's own static files override them.
-    for folder in reversed(template_dirs(config.templates_dir)):
-        static = folder / STATIC_DIR
-        if static.is_dir():
-            copy_tree(static, root / "assets")
+    for name, source in static_sources(config).items():
+        target = root / "assets" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
 
 
 def check_replaceable(out_dir: Path, inputs: dict[str, Path] | None = None) -> None:

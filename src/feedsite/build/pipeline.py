@@ -22,6 +22,7 @@ from .markdown import Rendered, render_markdown
 from .output import check_replaceable, copy_static, inputs_of, write_in_place, write_swapped
 from .pages import Page, path_collisions, plan_pages, site_context
 from .render import make_env, render_template, template_dirs
+from .static import asset_url, asset_versions
 from .taxonomy import index_site
 from .typeset import typeset_all
 
@@ -129,7 +130,7 @@ def _build(config: SiteConfig, out_dir: Path, strict: bool, state: BuildState, i
     pages = plan_pages(config, index, rendered, urls, state.math)
     report.extend(path_collisions(pages))
     report.raise_if_errors(strict)
-    site = site_context(config, index, urls)
+    site = site_context(config, index, urls, asset_versions(config))
 
     templates = _templates_digest(config)
     if templates != state.templates or not in_place:
@@ -152,6 +153,7 @@ def _build(config: SiteConfig, out_dir: Path, strict: bool, state: BuildState, i
 
 def _render_all(config: SiteConfig, pages: list[Page], site: dict, report: Report) -> dict[str, str]:
     env = make_env(config.templates_dir)
+    env.globals["asset_url"] = asset_url
     texts = {}
     failed_templates = set()
     for page in pages:

@@ -5,9 +5,9 @@ tell whether a page's inputs changed by comparing them, and skip it if not.
 """
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, replace
+from posixpath import basename
 
 from ..urls import Urls
 from .excerpts import DESCRIPTION_CHARS, excerpt
@@ -36,6 +36,27 @@ class TagLink:
 
 
 @dataclass(frozen=True)
+class Length:
+    """How long an article is: its characters (a Han character or a word each, as
+    Chinese word counts go) and the reading time that follows."""
+    chars: int
+    minutes: float
+
+    @property
+    def reading(self) -> str:
+        # The notes are excerpts, nearly all under a minute: "约 1 分钟" on every
+        # card told nothing, so below a minute it says so.
+        return "不到 1 分钟" if self.minutes < 1 else f"约 {int(self.minutes + 0.5)} 分钟"
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where the text was seen: in plain words for readers, raw for editors."""
+    label: str  # 第 000 号转储,第 4 行
+    raw: str  # feeds/000_9609b70de3c4ed0b.txt:4
+
+
+@dataclass(frozen=True)
 class Card:
     """An article as listed on index, topic and tag pages."""
     title: str
@@ -44,7 +65,8 @@ class Card:
     excerpt_feed: str  # the same with MathML, for the Atom feed
     topic: Link
     tags: tuple[Link, ...]
-    minutes: int
+    length: Length
+    date: str  # ISO date, or "" when the article has none
     formulas: tuple[Formula, ...]  # those of the excerpt, for the page's math CSS
 
 
@@ -54,7 +76,8 @@ class ArticleView:
     url: str
     topic: Link
     tags: tuple[Link, ...]
-    minutes: int
+    length: Length
+    date: str
     html: str
     feed_html: str  # the body with MathML instead of CHTML, for the Atom feed
     toc: tuple[Heading, ...]
@@ -62,7 +85,7 @@ class ArticleView:
     lost_formulas: int
     cut_formulas: int
     truncated: bool
-    sources: tuple[str, ...]
+    sources: tuple[Source, ...]
     previous: Link | None
     next: Link | None
     related: tuple[Card, ...]
@@ -70,12 +93,32 @@ class ArticleView:
     formulas: tuple[Formula, ...]  # every formula the page shows, for its math CSS
 
 
-def reading_minutes(body: str) -> int:
+def reading_length(body: str) -> Length:
     """Chinese is read by characters (about 400 a minute), other text by words."""
     # Counted on the Markdown itself: its markup and escapes hold no Han or word letters.
     cjk = len(_CJK.findall(body))
     words = len(_WORD.findall(_CJK.sub(" ", body)))
-    return max(1, math.ceil(cjk / CJK_PER_MINUTE + words / WORDS_PER_MINUTE))
+    return Length(cjk + words, cjk / CJK_PER_MINUTE + words / WORDS_PER_MINUTE)
+
+
+def describe_source(raw: str) -> Source:
+    """`feeds/000_9609b70de3c4ed0b.txt:4` -> 第 000 号转储,第 4 行.
+
+    Dumps are named `<number>_<capture id>.txt`; the number is the order in which
+    they were taken, which is also the order the site lists articles in."""
+    path, _, line = raw.rpartition(":")
+    if not line.isdigit():
+        path, line = raw, ""
+    name = basename(path)
+    number = name.split("_", 1)[0]
+    dump = f"第 {number} 号转储" if number.isdigit() and "_" in name else f"转储 {name}"
+    return Source(f"{dump},第 {line} 行" if line else dump, raw)
+
+
+def tag_description(name: str, titles: list[str], limit: int = 150) -> str:
+    """A tag page's own meta description: what it lists, by title."""
+    text = f"标签「{name}」下的 {len(titles)} 篇笔记:" + "、".join(titles) + "。"
+    return text if len(text) <= limit else text[: limit - 1].rstrip("、") + "…"
 
 
 class ViewBuilder:
@@ -102,7 +145,8 @@ class ViewBuilder:
             cut = excerpt(a, self.rendered[slug].html, self.math)
             self._cards[slug] = Card(a.title, self.urls.article(slug), cut.html(self.math),
                                      cut.html(self.math, feed=True), self.topic_link(a.topic),
-                                     self.tag_links(a.tags), reading_minutes(a.body), cut.formulas)
+                                     self.tag_links(a.tags), reading_length(a.body), a.date,
+                                     cut.formulas)
         return self._cards[slug]
 
     def article(self, slug: str) -> ArticleView:
@@ -113,11 +157,12 @@ class ViewBuilder:
         body = tuple(f for f, _ in rendered.formulas)
         return ArticleView(
             title=a.title, url=self.urls.article(slug), topic=self.topic_link(a.topic),
-            tags=self.tag_links(a.tags), minutes=self.card(slug).minutes,
+            tags=self.tag_links(a.tags), length=self.card(slug).length, date=a.date,
             html=place(rendered.html, self.math), feed_html=place(rendered.html, self.math, feed=True),
             toc=tuple(replace(h, html=place(h.html, self.math)) for h in rendered.toc),
             has_math=rendered.has_math, lost_formulas=rendered.lost_count,
-            cut_formulas=rendered.cut_count, truncated=a.truncated, sources=a.sources,
+            cut_formulas=rendered.cut_count, truncated=a.truncated,
+            sources=tuple(map(describe_source, a.sources)),
             previous=link(around.previous), next=link(around.next), related=related,
             description=excerpt(a, rendered.html, self.math, DESCRIPTION_CHARS).text(self.math),
             formulas=body + tuple(f for card in related for f in card.formulas))
