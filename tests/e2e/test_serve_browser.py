@@ -80,8 +80,8 @@ def test_edit_reloads_the_open_page_by_itself(server):
             overlay.get_by_text(f"content/{ARTICLE}.md:{line}: error: unknown topic").wait_for(
                 timeout=BOUND_MS)
             assert page.locator("h1", has_text="盛最多水的容器").is_visible()
-            assert page.evaluate("[...document.styleSheets].some(s => s.href && "
-                                 "s.href.endsWith('/assets/style.css') && s.cssRules.length > 0)")
+            assert page.evaluate("[...document.styleSheets].some(s => s.href && new URL(s.href)"
+                                 ".pathname.endsWith('/assets/style.css') && s.cssRules.length > 0)")
             page.wait_for_function("() => window.LiveReload && LiveReload.connector.protocol")
             path.write_text(text, encoding="utf-8")
             overlay.wait_for(state="detached", timeout=BOUND_MS)
