@@ -3,7 +3,13 @@
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
+BENCH_STAMP := $(VENV)/.bench-stamp
 PYTHON ?= python3
+# npm tools, never needed to build a site: axe-core for the browser tests
+# (dependencies), Lighthouse for the benchmarks (devDependencies).
+NODE_TEST  := node_modules/axe-core/axe.min.js
+NODE_BENCH := node_modules/lighthouse/package.json
+NPM_CI     := npm ci --no-audit --no-fund --loglevel=error
 
 .PHONY: site test serve extract check bench system clean
 
@@ -11,6 +17,19 @@ $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check -e '.[test]'
 	@touch $(STAMP)
+
+# Benchmarks also run the peers they are compared with (Pagefind, jieba).
+$(BENCH_STAMP): pyproject.toml $(STAMP)
+	$(PY) -m pip install -q --disable-pip-version-check -e '.[test,bench]'
+	@touch $@
+
+$(NODE_TEST): package.json package-lock.json
+	$(NPM_CI) --omit=dev
+	@touch $@
+
+$(NODE_BENCH): package.json package-lock.json
+	$(NPM_CI)
+	@touch $@
 
 # Debian packages the browser tests need: Chromium (a Playwright browser download
 # cannot work here) and a CJK font so pages render Chinese, not boxes.
@@ -31,11 +50,11 @@ serve: $(STAMP)
 check: $(STAMP)
 	$(VENV)/bin/feedsite check
 
-test: $(STAMP) system
+test: $(STAMP) system $(NODE_TEST)
 	$(PY) -m ruff check src tests bench
 	$(PY) -m pytest
 
-bench: $(STAMP)
+bench: $(BENCH_STAMP) $(NODE_BENCH) system
 	$(PY) bench/run.py
 
 clean:

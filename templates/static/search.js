@@ -292,7 +292,8 @@
       if (value.trim()) url.searchParams.set("q", value); else url.searchParams.delete("q");
       history.replaceState(null, "", url);
     }
-    if (!value.trim()) { this.clear(); this.close(); return; }
+    if (!value.trim()) { this.clear(); this.close(); this.list.removeAttribute("aria-busy"); return; }
+    this.list.setAttribute("aria-busy", "true");
     this.index.ready().then(function () {
       var q = parse(value, self.index.meta.fold);
       if (!q.grams.length) return null;
@@ -300,12 +301,12 @@
     }).then(function (found) {
       if (run !== self.run) return;
       self.clear();
-      if (!found) { self.say("请至少输入两个连续的字或字母"); return; }
+      if (!found) { self.say("请至少输入两个连续的字或字母"); self.list.removeAttribute("aria-busy"); return; }
       self.q = found.q; self.cands = found.cands; self.next = 0; self.done = []; self.shown = 0;
       var titled = found.cands.filter(function (c) { return c.title; }).length;
       return self.show(self.page ? Math.max(FIRST, Math.min(titled, TITLE_CAP)) : DROPDOWN, false);
     }).catch(function (err) {
-      if (run === self.run) self.say("搜索出错:" + err.message);
+      if (run === self.run) { self.say("搜索出错:" + err.message); self.list.removeAttribute("aria-busy"); }
     });
   };
 
@@ -345,6 +346,7 @@
       else self.say((left ? "约 " : "") + total + " 篇文章" + (self.shown < total ? ",显示前 " + self.shown + " 篇" : ""));
       if (self.more) self.more.hidden = self.shown >= total;
       if (!self.page) self.footer(total);
+      self.list.removeAttribute("aria-busy");
       if (focusNew && first) first.querySelector("a").focus();
     });
   };
@@ -360,7 +362,7 @@
     this.list.appendChild(li);
   };
 
-  // Every match of a query, best first, with nothing shown: for benchmarks.
+  // Every match of a query, best first, with nothing shown.
   function find(index, query) {
     return index.ready().then(function () {
       var q = parse(query, index.meta.fold);
@@ -380,7 +382,13 @@
     var base = form.getAttribute("data-index");
     new Search(form, indexes[base] || (indexes[base] = new Index(base))).start();
   });
+  function indexAt(base) { return indexes[base] || (indexes[base] = new Index(base)); }
+  // For tests and benchmarks: every match of a query, and the folding of a text.
   window.feedsiteSearch = {
-    find: function (query, base) { return find(indexes[base] || (indexes[base] = new Index(base)), query); }
+    find: function (query, base) { return find(indexAt(base), query); },
+    fold: function (text, base) {
+      var index = indexAt(base);
+      return index.ready().then(function () { return foldMap(text, index.meta.fold).text; });
+    }
   };
 })();

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import copy_corpus
 
-START_TIMEOUT = 90  # the first build runs Pagefind, which takes seconds
+START_TIMEOUT = 90  # generous: the machine is shared with other test runs
 # An edit must show within this bound. The goal (under 1 s) is measured by
 # bench/reload_speed.py, not asserted here: timings on a shared machine are noisy.
 EDIT_BOUND = 5.0
@@ -128,7 +128,7 @@ def test_serves_the_site_with_livereload_from_the_package(server):
     status, body, _ = server.get("/no/such/page/")
     assert status == 404 and "页面不存在" in body and "/livereload.js" in body
     # A full first build: the search index exists.
-    assert server.get("/pagefind/pagefind.js")[0] == 200
+    assert server.get("/search/data/meta.json")[0] == 200
 
 
 def reload_messages(server: Server, edits) -> list[float]:
