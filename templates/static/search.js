@@ -143,11 +143,13 @@
   // from HTML, since titles and bodies are the notes' own words.
   function marked(el, original, folded, lo, hi, terms) {
     var spans = [];
+    // The whole phrase is marked as one where it occurs, its words elsewhere.
+    if (terms.length > 1) terms = [terms.join(" ")].concat(terms);
     terms.forEach(function (t) {
       for (var at = folded.text.indexOf(t, lo); at >= 0 && at + t.length <= hi;
         at = folded.text.indexOf(t, at + t.length)) spans.push([at, at + t.length]);
     });
-    spans.sort(function (a, b) { return a[0] - b[0]; });
+    spans.sort(function (a, b) { return (a[0] - b[0]) || (b[1] - a[1]); });
     var pos = folded.from[lo];
     spans.forEach(function (s) {
       var a = folded.from[s[0]], b = folded.from[s[1]];
@@ -162,12 +164,13 @@
     if (end > pos) el.appendChild(document.createTextNode(original.slice(pos, end)));
   }
 
-  // Where a snippet ending in a match at `m` should begin: just after the nearest
-  // clause mark before it, else after a space, else at `back` moved off the
-  // middle of a Latin word.
+  // Where a snippet showing a match at `m` should begin: at the first clause that
+  // starts between `back` and the match, else after a space there, else at
+  // `back` moved off the middle of a Latin word.
   function clauseStart(text, back, m) {
+    if (back === 0 || CLAUSE.test(text[back - 1])) return back;
     var space = -1;
-    for (var j = m - 1; j >= back; j--) {
+    for (var j = back; j < m; j++) {
       if (CLAUSE.test(text[j])) return j + 1;
       if (space < 0 && /\s/.test(text[j])) space = j + 1;
     }
@@ -205,9 +208,10 @@
     if (at.at < 0) at = first(f, terms, 0);
     var start = from;
     if (at.at >= 0) {
-      var m = f.from[at.at], back = Math.max(0, m - BEFORE);
-      start = clauseStart(text, back, m);
-      if (f.from[at.at + at.len] - start > SNIPPET) start = f.from[at.at + at.len] - SNIPPET + 10;
+      var m = f.from[at.at], stop = f.from[at.at + at.len];
+      // Near the end of the body, reach further back so the window stays full.
+      start = clauseStart(text, Math.max(0, Math.min(m - BEFORE, text.length - SNIPPET)), m);
+      if (stop - start > SNIPPET) start = stop - SNIPPET + 10;
     }
     var end = Math.min(text.length, start + SNIPPET);
     for (var e = end; e < text.length && e < end + 12 && LATIN.test(text[e - 1]) && LATIN.test(text[e]);) e++;
@@ -250,6 +254,9 @@
   Search.prototype.start = function () {
     var self = this;
     this.input.addEventListener("input", function () {
+      // A search still under way is for older words: it must not touch the results.
+      self.run++;
+      self.list.setAttribute("aria-busy", "true");
       clearTimeout(self.timer);
       self.timer = setTimeout(function () { self.search(); }, 80);
     });
@@ -303,8 +310,9 @@
       self.clear();
       if (!found) { self.say("请至少输入两个连续的字或字母"); self.list.removeAttribute("aria-busy"); return; }
       self.q = found.q; self.cands = found.cands; self.next = 0; self.done = []; self.shown = 0;
+      // Check every likely title match first (up to a cap), so they lead.
       var titled = found.cands.filter(function (c) { return c.title; }).length;
-      return self.show(self.page ? Math.max(FIRST, Math.min(titled, TITLE_CAP)) : DROPDOWN, false);
+      return self.show(self.page ? FIRST : DROPDOWN, false, Math.max(FIRST, Math.min(titled, TITLE_CAP)));
     }).catch(function (err) {
       if (run === self.run) { self.say("搜索出错:" + err.message); self.list.removeAttribute("aria-busy"); }
     });
@@ -315,13 +323,16 @@
     if (this.more) this.more.hidden = true;
   };
 
-  // Check candidates in estimated order until `n` more are confirmed, then show
-  // them; results already on screen keep their place.
-  Search.prototype.show = function (n, focusNew) {
+  // Check candidates in estimated order until `n` more are confirmed (and at
+  // least `depth` were checked), then show them; results on screen stay put.
+  Search.prototype.show = function (n, focusNew, depth) {
     var self = this, run = this.run, want = this.shown + n, table = this.index.meta.fold;
+    depth = depth || 0;
     function step() {
-      if (self.done.length >= want || self.next >= self.cands.length) return Promise.resolve();
-      var size = Math.max(BATCH, want - self.done.length);
+      if ((self.done.length >= want && self.next >= depth) || self.next >= self.cands.length) {
+        return Promise.resolve();
+      }
+      var size = Math.max(BATCH, want - self.done.length, depth - self.next);
       var batch = self.cands.slice(self.next, self.next + size);
       self.next += batch.length;
       return Promise.all(batch.map(function (c) { return self.index.doc(c.id); })).then(function (docs) {
@@ -356,7 +367,7 @@
     if (total <= this.shown) return;
     var li = document.createElement("li"), a = document.createElement("a");
     li.className = "result result-all";
-    a.href = this.form.action + "?q=" + encodeURIComponent(this.input.value.trim());
+    a.href = this.form.getAttribute("action") + "?q=" + encodeURIComponent(this.input.value.trim());
     a.textContent = "查看全部 " + total + " 篇 →";
     li.appendChild(a);
     this.list.appendChild(li);
