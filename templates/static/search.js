@@ -268,7 +268,14 @@
       this.form.addEventListener("submit", function (e) { e.preventDefault(); self.search(); });
       if (this.more) this.more.addEventListener("click", function () { self.show(BATCH, true); });
     } else {
+      // The dropdown closes when focus or a click leaves the box, and comes back with focus.
       document.addEventListener("click", function (e) { if (!self.form.contains(e.target)) self.close(); });
+      this.form.addEventListener("focusout", function (e) {
+        if (e.relatedTarget && !self.form.contains(e.relatedTarget)) self.close();
+      });
+      this.input.addEventListener("focus", function () {
+        if (self.list.children.length) { self.list.hidden = false; self.status.hidden = false; }
+      });
     }
     if (this.input.value.trim()) this.search();
   };
