@@ -3,13 +3,10 @@
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
-BENCH_STAMP := $(VENV)/.bench-stamp
 PYTHON ?= python3
-# npm tools, never needed to build a site: axe-core for the browser tests
-# (dependencies), Lighthouse for the benchmarks (devDependencies).
-NODE_TEST  := node_modules/axe-core/axe.min.js
-NODE_BENCH := node_modules/lighthouse/package.json
-NPM_CI     := npm ci --no-audit --no-fund --loglevel=error
+
+NODE_STAMP := node_modules/.installed-stamp
+BENCH_STAMP := $(VENV)/.bench-stamp
 
 .PHONY: site test serve extract check bench system clean
 
@@ -18,24 +15,20 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q --disable-pip-version-check -e '.[test]'
 	@touch $(STAMP)
 
-# Benchmarks also run the peers they are compared with (Pagefind, jieba).
-$(BENCH_STAMP): pyproject.toml $(STAMP)
-	$(PY) -m pip install -q --disable-pip-version-check -e '.[test,bench]'
-	@touch $@
+# Outside checkers the tests run on the built site (axe-core, vnu, Lighthouse), pinned
+# by package-lock.json. Install scripts are skipped: vnu's only fetches a Java runtime,
+# which `system` installs from Debian instead.
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	@touch $(NODE_STAMP)
 
-$(NODE_TEST): package.json package-lock.json
-	$(NPM_CI) --omit=dev
-	@touch $@
-
-$(NODE_BENCH): package.json package-lock.json
-	$(NPM_CI)
-	@touch $@
-
-# Debian packages the browser tests need: Chromium (a Playwright browser download
-# cannot work here) and a CJK font so pages render Chinese, not boxes.
+# Debian packages the tests need: Chromium (a Playwright browser download cannot work
+# here), a CJK font so pages render Chinese, not boxes, and Java for the W3C checker.
 system:
-	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi 'WenQuanYi Micro Hei'; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
+	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi 'WenQuanYi Micro Hei' \
+		|| ! command -v java >/dev/null 2>&1; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei \
+			default-jre-headless >/dev/null; \
 	fi
 
 site: $(STAMP)
@@ -50,11 +43,19 @@ serve: $(STAMP)
 check: $(STAMP)
 	$(VENV)/bin/feedsite check
 
-test: $(STAMP) system $(NODE_TEST)
+# Besides the tests: lint, the deploy workflow against GitHub's schema, and the
+# site's own content/ checked as CI should (a strict build into a scratch folder).
+test: $(STAMP) $(NODE_STAMP) system
 	$(PY) -m ruff check src tests bench
+	$(VENV)/bin/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/site.yml
+	$(VENV)/bin/feedsite check --content
 	$(PY) -m pytest
 
-bench: $(BENCH_STAMP) $(NODE_BENCH) system
+$(BENCH_STAMP): $(STAMP) pyproject.toml
+	$(PY) -m pip install -q --disable-pip-version-check -e '.[test,bench]'
+	@touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP) $(NODE_STAMP)
 	$(PY) bench/run.py
 
 clean:

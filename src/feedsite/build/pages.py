@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from ..config import SiteConfig
+from ..errors import SourceError
 from ..urls import Urls, output_path
 from .markdown import Rendered
 from .taxonomy import SiteIndex
@@ -24,6 +25,24 @@ class Page:
     template: str
     context: dict  # what the template sees, besides `site`
     listed: bool = True  # in the sitemap
+    origin: tuple[str, int] = ("site.yaml", 0)  # the file (and line) that asked for the page
+
+
+def path_collisions(pages: list[Page]) -> list[SourceError]:
+    """One error per output path that two or more pages claim, naming all of them.
+
+    Two pages at one path would silently overwrite each other (Pelican's writer and
+    Zola refuse the same), so the build lists every collision before writing."""
+    claims: dict[str, list[Page]] = {}
+    for page in pages:
+        claims.setdefault(page.path, []).append(page)
+    problems = []
+    for path, claimants in claims.items():
+        if len(claimants) > 1:
+            (first, line), others = claimants[0].origin, claimants[1:]
+            names = ", ".join(f"{p}:{n}" if n else p for p, n in (o.origin for o in others))
+            problems.append(SourceError(first, line, f"output path {path} is also claimed by {names}"))
+    return problems
 
 
 def site_context(config: SiteConfig, index: SiteIndex, urls: Urls) -> dict:
@@ -46,8 +65,8 @@ def plan_pages(config: SiteConfig, index: SiteIndex, rendered: dict[str, Rendere
     base = urls.base_path
     pages: list[Page] = []
 
-    def add(url: str, template: str, listed: bool = True, **context) -> None:
-        pages.append(Page(output_path(url, base), url, template, context, listed))
+    def add(url: str, template: str, listed: bool = True, origin=("site.yaml", 0), **context) -> None:
+        pages.append(Page(output_path(url, base), url, template, context, listed, origin))
 
     cloud = tuple(views.tag_link(t) for t in index.tags)
     topics = tuple((views.topic_link(t.slug), len(t.articles)) for t in index.topics)
@@ -57,11 +76,14 @@ def plan_pages(config: SiteConfig, index: SiteIndex, rendered: dict[str, Rendere
         add(urls.topic(topic.slug), "topic.html", title=topic.name, topic=topic,
             cards=tuple(views.card(s) for s in topic.articles))
     for article in index.articles:
-        add(urls.article(article.slug), "article.html", title=article.title,
+        add(urls.article(article.slug), "article.html", origin=(article.path, article.line("slug")),
+            title=article.title,
             article=views.article(article.slug))
     add(urls.tags(), "tags.html", title="标签", cloud=cloud)
     for tag in index.tags:
-        add(urls.tag(tag.slug), "tag.html", title=f"标签:{tag.name}", tag=views.tag_link(tag),
+        first = index.article(tag.articles[0])
+        add(urls.tag(tag.slug), "tag.html", origin=(first.path, first.line("tags")),
+            title=f"标签:{tag.name}", tag=views.tag_link(tag),
             cards=tuple(views.card(s) for s in tag.articles))
     add(urls.search(), "search.html", title="搜索")
     add(urls.file("404.html"), "404.html", listed=False, title="页面不存在")

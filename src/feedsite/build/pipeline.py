@@ -17,7 +17,7 @@ from ..urls import Urls
 from .content import load_articles
 from .markdown import Rendered, render_markdown
 from .output import copy_static, write_in_place, write_swapped
-from .pages import Page, plan_pages, site_context
+from .pages import Page, path_collisions, plan_pages, site_context
 from .render import make_env, render_template, template_dirs
 from .searchindex import search_files
 from .searchtext import search_docs
@@ -84,6 +84,8 @@ def build(config: SiteConfig, out_dir: Path | None = None, strict: bool = False,
     rendered = render_bodies(index.articles, state)
     urls = Urls(config.base_path)
     pages = plan_pages(config, index, rendered, urls)
+    report.extend(path_collisions(pages))
+    report.raise_if_errors(strict)
     site = site_context(config, index, urls)
 
     templates = _templates_digest(config)
