@@ -180,7 +180,9 @@ def line_of(path: Path, prefix: str) -> int:
 
 
 def assert_error_everywhere(server: Server, expected: str) -> None:
-    server.wait_for(PAGE, lambda s, b: s == 500)
+    # A poll can catch the file half-written (empty: "missing front matter") on a busy
+    # machine; the build of the finished write names the expected line.
+    server.wait_for(PAGE, lambda s, b: s == 500 and expected in b)
     for path in (PAGE, "/", "/tags/", "/no/such/page/", "/assets/style.css"):
         status, body, headers = server.get(path)
         assert status == 500 and expected in body, (path, body[:500])
