@@ -70,6 +70,7 @@ def jieba_words(articles, n: int, seed: int) -> list[str]:
     import random
 
     import jieba
+    jieba.setLogLevel(60)
     rng, words = random.Random(seed), []
     pool = sorted({w for a in articles for w in jieba.cut(norm(a.prose))
                    if len(w) >= 2 and any(c.isalnum() for c in w) and w.strip() == w})
