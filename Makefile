@@ -8,7 +8,7 @@ PYTHON ?= python3
 NODE_STAMP := node_modules/.installed-stamp
 BENCH_STAMP := $(VENV)/.bench-stamp
 
-.PHONY: site test serve extract check bench system clean
+.PHONY: site test serve extract check bench system node clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,13 +31,20 @@ system:
 			default-jre-headless >/dev/null; \
 	fi
 
-site: $(STAMP)
+# Node.js runs MathJax at build time. Machines here come with it; elsewhere
+# Debian's nodejs will do.
+node:
+	@if ! command -v node >/dev/null 2>&1 && ! command -v nodejs >/dev/null 2>&1; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs >/dev/null; \
+	fi
+
+site: $(STAMP) node
 	$(VENV)/bin/build-site
 
 extract: $(STAMP)
 	$(VENV)/bin/feedsite extract
 
-serve: $(STAMP)
+serve: $(STAMP) node
 	$(VENV)/bin/feedsite serve
 
 check: $(STAMP)
@@ -45,7 +52,7 @@ check: $(STAMP)
 
 # Besides the tests: lint, the deploy workflow against GitHub's schema, and the
 # site's own content/ checked as CI should (a strict build into a scratch folder).
-test: $(STAMP) $(NODE_STAMP) system
+test: $(STAMP) node $(NODE_STAMP) system
 	$(PY) -m ruff check src tests bench
 	$(VENV)/bin/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/site.yml
 	$(VENV)/bin/feedsite check --content
@@ -55,8 +62,8 @@ $(BENCH_STAMP): $(STAMP) pyproject.toml
 	$(PY) -m pip install -q --disable-pip-version-check -e '.[test,bench]'
 	@touch $(BENCH_STAMP)
 
-bench: $(BENCH_STAMP) $(NODE_STAMP)
+bench: $(BENCH_STAMP) node $(NODE_STAMP) system
 	$(PY) bench/run.py
 
 clean:
-	rm -rf public .public.* .pytest_cache .hypothesis
+	rm -rf public .public.* .pytest_cache .hypothesis test-artifacts

@@ -13,7 +13,7 @@ import yaml
 FENCE = "---"
 # The order keys are written in: what a person edits first, provenance last.
 KEY_ORDER = ("title", "slug", "topic", "tags", "date", "summary", "sources", "truncated",
-             "lost_formulas", "id", "fingerprint")
+             "lost_formulas", "cut_formulas", "id", "fingerprint")
 
 
 @dataclass(frozen=True)

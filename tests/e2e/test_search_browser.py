@@ -194,7 +194,7 @@ def test_every_holder_of_30_sampled_words_is_found(tab, site, refs):
 
 def test_what_is_not_indexed_is_not_found(tab, site, refs):
     """Navigation, footer, notes, related lists and raw TeX: on every page, never found."""
-    for query in ("跳到正文", "Atom 订阅", "全部标签", "摘录不完整", "相关文章"):
+    for query in ("跳到正文", "Atom 订阅", "全部标签", "摘录不完整", "相关文章", "公式在摘录中被截断"):
         assert not holders(refs, query), query
         results = page_search(tab, site, query)
         assert results == [], (query, results)

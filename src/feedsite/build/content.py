@@ -17,7 +17,8 @@ from ..slugs import SLUG_RE
 _SCHEMA = {
     "title": (str, True), "slug": (str, False), "topic": (str, True), "tags": (list, False),
     "date": (str, False), "summary": (str, False), "sources": (list, False),
-    "truncated": (bool, False), "lost_formulas": (int, False), "id": (str, False),
+    "truncated": (bool, False), "lost_formulas": (int, False), "cut_formulas": (int, False),
+    "id": (str, False),
     "fingerprint": (str, False),
 }
 _TYPE_NAMES = {str: "a string", list: "a list", bool: "true or false", int: "an integer"}
@@ -35,7 +36,7 @@ class Article:
     truncated: bool
     body: str
     path: str  # as shown to the user
-    body_line: int
+    body_line: int  # file line of the body's first line
     key_lines: tuple[tuple[str, int], ...] = ()  # front matter key -> file line
 
     def line(self, key: str) -> int:
@@ -91,7 +92,9 @@ def parse_article(shown: str, text: str, config: SiteConfig) -> tuple[Article | 
         date=fields.get("date", ""), summary=fields.get("summary", ""),
         sources=tuple(map(str, fields.get("sources") or [])),
         truncated=fields.get("truncated", False), body=parts.body.strip("\n"),
-        path=shown, body_line=parts.body_line, key_lines=tuple(sorted(lines.items())),
+        path=shown, key_lines=tuple(sorted(lines.items())),
+        # The body's blank opening lines are stripped; its first line is then further down.
+        body_line=parts.body_line + len(parts.body) - len(parts.body.lstrip("\n")),
     ), []
 
 

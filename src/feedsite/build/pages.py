@@ -11,11 +11,13 @@ from urllib.parse import urlsplit
 from ..config import SiteConfig
 from ..errors import SourceError
 from ..urls import Urls, output_path
+from .formulas import MathCache, stylesheet
 from .markdown import Rendered
 from .taxonomy import SiteIndex
-from .views import Link, ViewBuilder
+from .views import ArticleView, Card, Link, ViewBuilder
 
 ATOM_ENTRIES = 20
+FONTS = "mathjax/fonts/"  # under assets/
 
 
 @dataclass(frozen=True)
@@ -23,7 +25,7 @@ class Page:
     path: str  # relative to the output folder
     url: str
     template: str
-    context: dict  # what the template sees, besides `site`
+    context: dict  # what the template sees, besides `site` (always `math_css`)
     listed: bool = True  # in the sitemap
     origin: tuple[str, int] = ("site.yaml", 0)  # the file (and line) that asked for the page
 
@@ -59,13 +61,25 @@ def site_context(config: SiteConfig, index: SiteIndex, urls: Urls) -> dict:
     }
 
 
+def math_css(context: dict, math: MathCache, font_url: str) -> str:
+    """The CSS of every formula the page shows: its article's and its cards'."""
+    formulas = []
+    for value in context.values():
+        for view in value if isinstance(value, tuple) else (value,):
+            if isinstance(view, (ArticleView, Card)):
+                formulas += view.formulas
+    return stylesheet(formulas, math, font_url)
+
+
 def plan_pages(config: SiteConfig, index: SiteIndex, rendered: dict[str, Rendered],
-               urls: Urls) -> list[Page]:
-    views = ViewBuilder(index, urls, rendered)
+               urls: Urls, math: MathCache) -> list[Page]:
+    views = ViewBuilder(index, urls, rendered, math)
     base = urls.base_path
     pages: list[Page] = []
+    font_url = urls.asset(FONTS)
 
     def add(url: str, template: str, listed: bool = True, origin=("site.yaml", 0), **context) -> None:
+        context["math_css"] = "" if template.endswith(".xml") else math_css(context, math, font_url)
         pages.append(Page(output_path(url, base), url, template, context, listed, origin))
 
     cloud = tuple(views.tag_link(t) for t in index.tags)
@@ -87,7 +101,7 @@ def plan_pages(config: SiteConfig, index: SiteIndex, rendered: dict[str, Rendere
             cards=tuple(views.card(s) for s in tag.articles))
     add(urls.search(), "search.html", title="搜索")
     add(urls.file("404.html"), "404.html", listed=False, title="页面不存在")
-    entries = tuple((views.card(a.slug), a.date or config.updated, rendered[a.slug].html)
+    entries = tuple((views.card(a.slug), a.date or config.updated, views.article(a.slug).feed_html)
                     for a in index.articles[:ATOM_ENTRIES])
     add(urls.file("atom.xml"), "atom.xml", listed=False, title=config.title, entries=entries)
     listed = tuple(p.url for p in pages if p.listed)

@@ -1,5 +1,5 @@
 """Excerpts into articles: merge repeats, infer title, topic and tags, restore
-structure, count lost formulas. Pure: the plan of what to write comes out, and
+structure, count lost and cut-off formulas. Pure: the plan of what to write comes out, and
 `store.py` applies it.
 """
 from __future__ import annotations
@@ -8,7 +8,7 @@ import hashlib
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from ..spans import count_lost
+from ..spans import formula_fields
 from .classify import Classifier
 from .dumps import Excerpt
 from .fingerprint import fingerprint
@@ -47,6 +47,7 @@ class Generated:
     truncated: bool
     lost_formulas: int
     first_seen: str  # where problems about it are reported
+    cut_formulas: int = 0  # cut off mid-formula by the feed's truncation
 
     def editable(self) -> dict:
         return {"title": self.title, "topic": self.topic, "tags": list(self.tags),
@@ -107,5 +108,5 @@ def generate(draft: Draft, classifier: Classifier) -> Generated:
     return Generated(
         id=draft.id, title=title, topic=topic, tags=tuple(tags),
         body=restore(draft.text), sources=draft.sources, truncated=draft.truncated,
-        lost_formulas=count_lost(draft.text), first_seen=draft.sources[0],
+        **formula_fields(draft.text), first_seen=draft.sources[0],
     )

@@ -3,7 +3,8 @@
 Hand edits are sacred. Each editable field (title, topic, tags, body) carries a
 hash in `fingerprint` of the value the machine wrote. A field that no longer
 matches its hash was edited by a person and is kept as it is; the other fields
-and the machine fields (sources, truncated, lost_formulas) follow the dumps.
+and the machine fields (sources, truncated, lost_formulas, cut_formulas) follow
+the dumps.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from pathlib import Path
 from .. import frontmatter
 from ..errors import SourceError, warning
 from ..slugs import SLUG_RE, slugify_title, unique_slug
-from ..spans import count_lost
+from ..spans import formula_fields
 from .drafts import Generated, source_key
 from .fingerprint import EDITABLE, carried_over, edited_fields
 from .titles import MAX_TITLE
@@ -141,7 +142,8 @@ def render(gen: Generated, slug: str) -> str:
     fields = {
         "title": gen.title, "slug": slug, "topic": gen.topic, "tags": list(gen.tags),
         "sources": list(gen.sources), "truncated": gen.truncated,
-        "lost_formulas": gen.lost_formulas, "id": gen.id, "fingerprint": gen.fingerprint,
+        "lost_formulas": gen.lost_formulas, "cut_formulas": gen.cut_formulas,
+        "id": gen.id, "fingerprint": gen.fingerprint,
     }
     return frontmatter.dump(fields, gen.body)
 
@@ -156,7 +158,7 @@ def update(existing: Existing, gen: Generated) -> str:
     fields = dict(existing.fields)
     fields.update(title=values["title"], slug=_slug_of(existing), topic=values["topic"],
                   tags=values["tags"], sources=list(gen.sources), truncated=gen.truncated,
-                  lost_formulas=count_lost(values["body"]), id=gen.id)
+                  **formula_fields(values["body"]), id=gen.id)
     refreshed = carried_over(existing.fields.get("fingerprint"), edited, values)
     if refreshed is not None:
         fields["fingerprint"] = refreshed
