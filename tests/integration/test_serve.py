@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import copy_corpus
 
-START_TIMEOUT = 90  # the first build runs Pagefind, which takes seconds
+START_TIMEOUT = 90  # generous: the machine is shared with other test runs
 # An edit must show within this bound. The goal (under 1 s) is measured by
 # bench/reload_speed.py, not asserted here: timings on a shared machine are noisy.
 EDIT_BOUND = 5.0
@@ -128,7 +128,7 @@ def test_serves_the_site_with_livereload_from_the_package(server):
     status, body, _ = server.get("/no/such/page/")
     assert status == 404 and "页面不存在" in body and "/livereload.js" in body
     # A full first build: the search index exists.
-    assert server.get("/pagefind/pagefind.js")[0] == 200
+    assert server.get("/search/data/meta.json")[0] == 200
 
 
 def reload_messages(server: Server, edits) -> list[float]:
@@ -180,7 +180,9 @@ def line_of(path: Path, prefix: str) -> int:
 
 
 def assert_error_everywhere(server: Server, expected: str) -> None:
-    server.wait_for(PAGE, lambda s, b: s == 500)
+    # A poll can catch the file half-written (empty: "missing front matter") on a busy
+    # machine; the build of the finished write names the expected line.
+    server.wait_for(PAGE, lambda s, b: s == 500 and expected in b)
     for path in (PAGE, "/", "/tags/", "/no/such/page/", "/assets/style.css"):
         status, body, headers = server.get(path)
         assert status == 500 and expected in body, (path, body[:500])

@@ -46,21 +46,18 @@ def _exclusive(out_dir: Path):
         yield
 
 
-def write_swapped(config: SiteConfig, out_dir: Path, texts: dict[str, str], search: bool,
-                   check_links: bool = False) -> None:
+def write_swapped(config: SiteConfig, out_dir: Path, texts: dict[str, str],
+                  check_links: bool = False) -> None:
     with _exclusive(out_dir):
-        _stage_and_swap(config, out_dir, texts, search, check_links)
+        _stage_and_swap(config, out_dir, texts, check_links)
 
 
-def _stage_and_swap(config: SiteConfig, out_dir: Path, texts: dict[str, str], search: bool,
-                    check_links: bool) -> None:
+def _stage_and_swap(config: SiteConfig, out_dir: Path, texts: dict[str, str], check_links: bool) -> None:
     stage = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.building-", dir=out_dir.parent))
     try:
         write_files(stage, texts)
         copy_static(config, stage)
         assets.copy_math_fonts(stage / "assets" / FONTS)
-        if search:
-            assets.build_search_index(stage)
         if check_links:  # before the swap, so a strict failure leaves the old site in place
             broken = check_site(stage, config.base_path, shown_as=shown_path(out_dir, config.root))
             if broken:
