@@ -4,7 +4,7 @@ from pathlib import Path
 
 HERE = Path(__file__).parent
 for name in ("extract_speed.py", "build_speed.py", "math_speed.py", "reload_speed.py", "lighthouse_math.py",
-             "lighthouse.py"):
+             "lighthouse.py", "search_recall.py", "search_weight.py", "lighthouse_search.py"):
     if (HERE / name).exists():
         print(f"== {name}")
         runpy.run_path(str(HERE / name), run_name="__main__")

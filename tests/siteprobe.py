@@ -43,9 +43,7 @@ def build_copy(dest: Path, base_url: str | None = None, extra: dict[str, str] | 
 
 
 def build_site(config: Path, out: Path) -> None:
-    """`feedsite build` in a child process, as a user runs it. In-process builds
-    are avoided: Playwright's sync API keeps an asyncio loop running in this
-    thread, and the Pagefind indexing step calls asyncio.run()."""
+    """`feedsite build` in a child process, as a user runs it."""
     proc = subprocess.run([sys.executable, "-m", "feedsite", "build", "--config", str(config),
                            "--out", str(out)], cwd=config.parent, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, f"build failed:\n{proc.stdout}\n{proc.stderr}"

@@ -163,7 +163,7 @@ def parser() -> argparse.ArgumentParser:
     se.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     se.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
     se.add_argument("--no-search", action="store_true",
-                    help="skip the Pagefind search index (faster start; search finds nothing)")
+                    help="skip the search index (search then finds nothing)")
     se.set_defaults(run=cmd_serve)
     return top
 

@@ -1,15 +1,412 @@
-// Pagefind's UI over the index built at build time; ?q= from the header box
-// pre-fills the search so the box on every page leads straight to results.
-window.addEventListener("DOMContentLoaded", function () {
-  var base = document.getElementById("search").getAttribute("data-base") || "/";
-  // Pagefind's result URLs are relative to the site root; baseUrl puts them
-  // under a subpath deployment such as /notes/.
-  var ui = new PagefindUI({ element: "#search", showSubResults: true, showImages: false,
-                            baseUrl: base });
-  // Pagefind labels its box with a title only; a real label is what assistive tech
-  // (and axe's label-title-only rule) expects.
-  var box = document.querySelector("#search input");
-  if (box) box.setAttribute("aria-label", "搜索笔记");
-  var q = new URLSearchParams(window.location.search).get("q");
-  if (q) ui.triggerSearch(q);
-});
+// feedsite search, over the bigram index that build/searchindex.py writes.
+//
+// A query is folded exactly as the index was (NFKC, then case folding), cut into
+// the same overlapping bigrams, and the articles holding every bigram are the
+// candidates; each shown result is then checked against its article's text, so
+// 滑动窗口 finds 滑动窗口最大值 and 窗口 finds it too. Words separated by spaces
+// must all occur, anywhere in the article. Loaded on the search page (deferred)
+// and, elsewhere, only once a reader focuses the header box.
+(function () {
+  "use strict";
+  if (window.feedsiteSearch) return;  // the page's own script and the header's loader
+  var END = "0123456789abcdefghijklmnopqrstuv", MORE = "wxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_-";
+  var RUN = /[\p{L}\p{N}]+/gu;
+  var FIRST = 20, BATCH = 20, TITLE_CAP = 50, DROPDOWN = 6, SNIPPET = 80, BEFORE = 24;
+  var CLAUSE = /[\n。！？；，、：,!?;:()（）「」“”"]/;
+  var LATIN = /[A-Za-z0-9]/;
+
+  var digit = {};
+  for (var i = 0; i < 32; i++) { digit[END[i]] = i; digit[MORE[i]] = 32 + i; }
+
+  function Index(base) {
+    this.base = base; this.meta = null; this.shards = {}; this.lists = {}; this.docs = {};
+  }
+  Index.prototype.get = function (path) {
+    var url = this.base + path + (this.meta ? "?v=" + this.meta.version : "");
+    // meta.json is revalidated so a new build is seen; the rest carries its version.
+    return fetch(url, this.meta ? {} : { cache: "no-cache" }).then(function (r) {
+      if (!r.ok) throw new Error(url + ": HTTP " + r.status);
+      return r.json();
+    });
+  };
+  Index.prototype.ready = function () {
+    var self = this;
+    return this.loading || (this.loading = this.get("meta.json").then(function (m) { self.meta = m; }));
+  };
+  Index.prototype.list = function (gram) {
+    var self = this, k = fnv1a(gram) % this.meta.shards;
+    var shard = this.shards[k] || (this.shards[k] = this.get("t/" + k + ".json"));
+    return shard.then(function (s) {
+      if (!(gram in self.lists)) self.lists[gram] = s[gram] === undefined ? [] : decode(s[gram]);
+      return self.lists[gram];
+    });
+  };
+  Index.prototype.doc = function (id) {
+    return this.docs[id] || (this.docs[id] = this.get("d/" + id + ".json"));
+  };
+
+  function fnv1a(s) {
+    var h = 0x811c9dc5;
+    for (var c of s) h = Math.imul(h ^ c.codePointAt(0), 0x01000193) >>> 0;
+    return h;
+  }
+
+  // Postings: (gap - 1, value) varint pairs; value = body count * 4 + 2 * tag + title.
+  function decode(s) {
+    var out = [], id = -1, n = 0, shift = 0, gap = null;
+    for (var j = 0; j < s.length; j++) {
+      var d = digit[s[j]];
+      if (d >= 32) { n += (d - 32) * Math.pow(32, shift); shift++; continue; }
+      n += d * Math.pow(32, shift);
+      if (gap === null) { gap = n; } else { id += gap + 1; out.push([id, n]); gap = null; }
+      n = 0; shift = 0;
+    }
+    return out;
+  }
+
+  // Fold text one character at a time, remembering where each folded unit came
+  // from, so a match found in folded text can be marked in the original.
+  function foldMap(text, table) {
+    var out = "", from = [];
+    for (var j = 0; j < text.length;) {
+      var cp = text.codePointAt(j), c = String.fromCodePoint(cp), n = c.normalize("NFKC"), f = "";
+      for (var x of n) f += table[x] !== undefined ? table[x] : x.toLowerCase();
+      for (var k = 0; k < f.length; k++) from.push(j);
+      out += f; j += c.length;
+    }
+    from.push(text.length);
+    return { text: out, from: from };
+  }
+
+  function parse(query, table) {
+    var folded = foldMap(query, table).text.trim(), terms = folded.split(/\s+/).filter(Boolean);
+    var grams = {};
+    terms.forEach(function (t) {
+      (t.match(RUN) || []).forEach(function (run) {
+        var cps = Array.from(run);
+        for (var j = 0; j + 1 < cps.length; j++) grams[cps[j] + cps[j + 1]] = true;
+      });
+    });
+    return { phrase: terms.join(" "), terms: terms, grams: Object.keys(grams) };
+  }
+
+  // Articles holding every bigram, best estimate first: in the title, in a tag,
+  // then by the smallest body count of any bigram, then the site's order.
+  function candidates(index, grams) {
+    return Promise.all(grams.map(function (g) { return index.list(g); })).then(function (lists) {
+      lists.sort(function (a, b) { return a.length - b.length; });
+      var est = new Map();
+      (lists[0] || []).forEach(function (p) { est.set(p[0], [p[1] & 1, p[1] & 2, p[1] >> 2]); });
+      for (var j = 1; j < lists.length && est.size; j++) {
+        var seen = new Map(lists[j]);
+        est.forEach(function (e, id) {
+          var v = seen.get(id);
+          if (v === undefined) { est.delete(id); return; }
+          e[0] &= v & 1; e[1] &= v & 2; e[2] = Math.min(e[2], v >> 2);
+        });
+      }
+      return Array.from(est.entries()).sort(function (a, b) {
+        return (b[1][0] - a[1][0]) || (b[1][1] - a[1][1]) || (b[1][2] - a[1][2]) || (a[0] - b[0]);
+      }).map(function (e) { return { id: e[0], title: e[1][0] }; });
+    });
+  }
+
+  function count(hay, needle) {
+    var n = 0;
+    for (var at = hay.indexOf(needle); at >= 0; at = hay.indexOf(needle, at + needle.length)) n++;
+    return n;
+  }
+
+  // The exact match of one article, or null when its bigrams only sit apart.
+  function judge(id, doc, q, table) {
+    var title = foldMap(doc.t, table), body = foldMap(doc.b, table);
+    var tags = doc.g.map(function (t) { return foldMap(t, table).text; });
+    var inTags = function (t) { return tags.some(function (g) { return g.indexOf(t) >= 0; }); };
+    var found = q.terms.every(function (t) {
+      return title.text.indexOf(t) >= 0 || inTags(t) || body.text.indexOf(t) >= 0;
+    });
+    if (!found) return null;
+    var t = title.text === q.phrase ? 3 : title.text.indexOf(q.phrase) >= 0 ? 2
+      : q.terms.every(function (x) { return title.text.indexOf(x) >= 0; }) ? 1 : 0;
+    var g = inTags(q.phrase) ? 2 : q.terms.every(inTags) ? 1 : 0;
+    var c = q.terms.reduce(function (s, x) { return s + count(body.text, x); }, 0);
+    return { id: id, doc: doc, title: title, body: body, key: [t, g, c] };
+  }
+
+  function better(a, b) {
+    return (b.key[0] - a.key[0]) || (b.key[1] - a.key[1]) || (b.key[2] - a.key[2]) || (a.id - b.id);
+  }
+
+  // ---------------------------------------------------------------- rendering
+
+  // Text with every occurrence of the terms marked; built from text nodes, never
+  // from HTML, since titles and bodies are the notes' own words.
+  function marked(el, original, folded, lo, hi, terms) {
+    var spans = [];
+    // The whole phrase is marked as one where it occurs, its words elsewhere.
+    if (terms.length > 1) terms = [terms.join(" ")].concat(terms);
+    terms.forEach(function (t) {
+      for (var at = folded.text.indexOf(t, lo); at >= 0 && at + t.length <= hi;
+        at = folded.text.indexOf(t, at + t.length)) spans.push([at, at + t.length]);
+    });
+    spans.sort(function (a, b) { return (a[0] - b[0]) || (b[1] - a[1]); });
+    var pos = folded.from[lo];
+    spans.forEach(function (s) {
+      var a = folded.from[s[0]], b = folded.from[s[1]];
+      if (a < pos) return;  // overlaps a mark already made
+      if (a > pos) el.appendChild(document.createTextNode(original.slice(pos, a)));
+      var m = document.createElement("mark");
+      m.textContent = original.slice(a, b);
+      el.appendChild(m);
+      pos = b;
+    });
+    var end = folded.from[hi];
+    if (end > pos) el.appendChild(document.createTextNode(original.slice(pos, end)));
+  }
+
+  // Where a snippet showing a match at `m` should begin: at the first clause that
+  // starts between `back` and the match, else after a space there, else at
+  // `back` moved off the middle of a Latin word.
+  function clauseStart(text, back, m) {
+    if (back === 0 || CLAUSE.test(text[back - 1])) return back;
+    var space = -1;
+    for (var j = back; j < m; j++) {
+      if (CLAUSE.test(text[j])) return j + 1;
+      if (space < 0 && /\s/.test(text[j])) space = j + 1;
+    }
+    if (space >= 0) return space;
+    var start = back;
+    while (start > 0 && start > back - 12 && LATIN.test(text[start - 1])) start--;
+    return start;
+  }
+
+  // The earliest occurrence of any term at or after folded unit `lo`.
+  function first(f, terms, lo) {
+    var best = { at: -1, len: 0 };
+    terms.forEach(function (t) {
+      var k = f.text.indexOf(t, lo);
+      if (k >= 0 && (best.at < 0 || k < best.at)) best = { at: k, len: t.length };
+    });
+    return best;
+  }
+
+  // The first folded unit that comes from original index `pos` or later.
+  function unitAt(folded, pos) {
+    var lo = 0, hi = folded.from.length - 1;
+    while (lo < hi) { var mid = (lo + hi) >> 1; if (folded.from[mid] < pos) lo = mid + 1; else hi = mid; }
+    return lo;
+  }
+
+  // A window of about SNIPPET characters around the first match in the body, cut
+  // at a clause or word boundary; the opening of the body when only the title or
+  // a tag matched (skipping a first line that repeats the title).
+  function snippet(el, r, terms) {
+    var text = r.doc.b, f = r.body, lineEnd = text.indexOf("\n");
+    // Bodies often open with a line that repeats the title: cut from after it.
+    var from = lineEnd > 0 && f.text.slice(0, unitAt(f, lineEnd)) === r.title.text ? lineEnd + 1 : 0;
+    var at = first(f, terms, unitAt(f, from));
+    if (at.at < 0) at = first(f, terms, 0);
+    var start = from;
+    if (at.at >= 0) {
+      var m = f.from[at.at], stop = f.from[at.at + at.len];
+      // Near the end of the body, reach further back so the window stays full.
+      start = clauseStart(text, Math.max(0, Math.min(m - BEFORE, text.length - SNIPPET)), m);
+      if (stop - start > SNIPPET) start = stop - SNIPPET + 10;
+    }
+    var end = Math.min(text.length, start + SNIPPET);
+    for (var e = end; e < text.length && e < end + 12 && LATIN.test(text[e - 1]) && LATIN.test(text[e]);) e++;
+    end = e;
+    if (start > 0) el.appendChild(document.createTextNode("…"));
+    marked(el, text, f, unitAt(f, start), unitAt(f, end), terms);
+    if (end < text.length) el.appendChild(document.createTextNode("…"));
+    // Block breaks read as spaces inside one snippet.
+    el.normalize();
+    el.childNodes.forEach(function (n) { n.textContent = n.textContent.replace(/\n/g, " "); });
+  }
+
+  function item(r, terms) {
+    var li = document.createElement("li"), a = document.createElement("a");
+    li.className = "result";
+    a.className = "result-link";
+    a.href = r.doc.u;
+    var title = document.createElement("span"), topic = document.createElement("span");
+    var snip = document.createElement("span");
+    title.className = "result-title"; topic.className = "result-topic"; snip.className = "result-snippet";
+    marked(title, r.doc.t, r.title, 0, r.title.text.length, terms);
+    topic.textContent = r.doc.p;
+    snippet(snip, r, terms);
+    a.appendChild(title); a.appendChild(topic); a.appendChild(snip);
+    li.appendChild(a);
+    return li;
+  }
+
+  // ---------------------------------------------------------------- one search box
+
+  function Search(form, index) {
+    this.form = form; this.index = index; this.input = form.elements.q;
+    this.page = form.getAttribute("data-search") === "page";
+    this.list = document.getElementById(form.getAttribute("data-results"));
+    this.status = document.getElementById(form.getAttribute("data-status"));
+    this.more = this.page ? document.getElementById(form.getAttribute("data-more")) : null;
+    this.run = 0; this.timer = 0;
+  }
+
+  Search.prototype.start = function () {
+    var self = this;
+    this.input.addEventListener("input", function () {
+      // A search still under way is for older words: it must not touch the results.
+      self.run++;
+      self.list.setAttribute("aria-busy", "true");
+      clearTimeout(self.timer);
+      self.timer = setTimeout(function () { self.search(); }, 80);
+    });
+    this.input.addEventListener("keydown", function (e) { self.key(e); });
+    this.list.addEventListener("keydown", function (e) { self.key(e); });
+    if (this.page) {
+      var q = new URLSearchParams(window.location.search).get("q");
+      if (q) this.input.value = q;
+      this.form.addEventListener("submit", function (e) { e.preventDefault(); self.search(); });
+      if (this.more) this.more.addEventListener("click", function () { self.show(BATCH, true); });
+    } else {
+      // The dropdown closes when focus or a click leaves the box, and comes back with focus.
+      document.addEventListener("click", function (e) { if (!self.form.contains(e.target)) self.close(); });
+      this.form.addEventListener("focusout", function (e) {
+        if (e.relatedTarget && !self.form.contains(e.relatedTarget)) self.close();
+      });
+      this.input.addEventListener("focus", function () {
+        if (self.list.children.length) { self.list.hidden = false; self.status.hidden = false; }
+      });
+    }
+    if (this.input.value.trim()) this.search();
+  };
+
+  Search.prototype.key = function (e) {
+    var links = Array.prototype.slice.call(this.list.querySelectorAll("a"));
+    var at = links.indexOf(document.activeElement);
+    if (e.key === "ArrowDown" && links.length) {
+      e.preventDefault(); links[Math.min(at + 1, links.length - 1)].focus();
+    } else if (e.key === "ArrowUp" && at >= 0) {
+      e.preventDefault(); (at === 0 ? this.input : links[at - 1]).focus();
+    } else if (e.key === "Escape") {
+      if (!this.page) this.close();
+      this.input.focus();
+    }
+  };
+
+  Search.prototype.close = function () {
+    if (!this.page) { this.list.hidden = true; this.status.hidden = true; }
+  };
+
+  Search.prototype.say = function (text) { this.status.textContent = text; this.status.hidden = false; };
+
+  Search.prototype.search = function () {
+    var self = this, run = ++this.run, value = this.input.value;
+    if (this.page) {
+      var url = new URL(window.location.href);
+      if (value.trim()) url.searchParams.set("q", value); else url.searchParams.delete("q");
+      history.replaceState(null, "", url);
+    }
+    if (!value.trim()) { this.clear(); this.close(); this.list.removeAttribute("aria-busy"); return; }
+    this.list.setAttribute("aria-busy", "true");
+    this.index.ready().then(function () {
+      var q = parse(value, self.index.meta.fold);
+      if (!q.grams.length) return null;
+      return candidates(self.index, q.grams).then(function (c) { return { q: q, cands: c }; });
+    }).then(function (found) {
+      if (run !== self.run) return;
+      self.clear();
+      if (!found) { self.say("请至少输入两个连续的字或字母"); self.list.removeAttribute("aria-busy"); return; }
+      self.q = found.q; self.cands = found.cands; self.next = 0; self.done = []; self.shown = 0;
+      // Check every likely title match first (up to a cap), so they lead.
+      var titled = found.cands.filter(function (c) { return c.title; }).length;
+      return self.show(self.page ? FIRST : DROPDOWN, false, Math.max(FIRST, Math.min(titled, TITLE_CAP)));
+    }).catch(function (err) {
+      if (run === self.run) { self.say("搜索出错:" + err.message); self.list.removeAttribute("aria-busy"); }
+    });
+  };
+
+  Search.prototype.clear = function () {
+    this.list.textContent = ""; this.shown = 0;
+    if (this.more) this.more.hidden = true;
+  };
+
+  // Check candidates in estimated order until `n` more are confirmed (and at
+  // least `depth` were checked), then show them; results on screen stay put.
+  Search.prototype.show = function (n, focusNew, depth) {
+    var self = this, run = this.run, want = this.shown + n, table = this.index.meta.fold;
+    depth = depth || 0;
+    function step() {
+      if ((self.done.length >= want && self.next >= depth) || self.next >= self.cands.length) {
+        return Promise.resolve();
+      }
+      var size = Math.max(BATCH, want - self.done.length, depth - self.next);
+      var batch = self.cands.slice(self.next, self.next + size);
+      self.next += batch.length;
+      return Promise.all(batch.map(function (c) { return self.index.doc(c.id); })).then(function (docs) {
+        var fresh = [];
+        docs.forEach(function (d, j) { var r = judge(batch[j].id, d, self.q, table); if (r) fresh.push(r); });
+        self.done = self.done.slice(0, self.shown).concat(self.done.slice(self.shown).concat(fresh).sort(better));
+        return step();
+      });
+    }
+    return step().then(function () {
+      if (run !== self.run) return;
+      var first = null;
+      self.done.slice(self.shown, want).forEach(function (r) {
+        var li = item(r, self.q.terms);
+        first = first || li;
+        self.list.appendChild(li);
+      });
+      self.shown = Math.min(want, self.done.length);
+      var left = self.cands.length - self.next, total = self.done.length + left;
+      self.list.hidden = false;
+      if (!total) self.say("没有找到包含“" + self.input.value.trim() + "”的文章");
+      else self.say((left ? "约 " : "") + total + " 篇文章" + (self.shown < total ? ",显示前 " + self.shown + " 篇" : ""));
+      if (self.more) self.more.hidden = self.shown >= total;
+      if (!self.page) self.footer(total);
+      self.list.removeAttribute("aria-busy");
+      if (focusNew && first) first.querySelector("a").focus();
+    });
+  };
+
+  // The dropdown ends with a link to every result on the search page.
+  Search.prototype.footer = function (total) {
+    if (total <= this.shown) return;
+    var li = document.createElement("li"), a = document.createElement("a");
+    li.className = "result result-all";
+    a.href = this.form.getAttribute("action") + "?q=" + encodeURIComponent(this.input.value.trim());
+    a.textContent = "查看全部 " + total + " 篇 →";
+    li.appendChild(a);
+    this.list.appendChild(li);
+  };
+
+  // Every match of a query, best first, with nothing shown.
+  function find(index, query) {
+    return index.ready().then(function () {
+      var q = parse(query, index.meta.fold);
+      if (!q.grams.length) return [];
+      return candidates(index, q.grams).then(function (cands) {
+        return Promise.all(cands.map(function (c) {
+          return index.doc(c.id).then(function (d) { return judge(c.id, d, q, index.meta.fold); });
+        }));
+      }).then(function (rs) {
+        return rs.filter(Boolean).sort(better).map(function (r) { return { url: r.doc.u, key: r.key }; });
+      });
+    });
+  }
+
+  var indexes = {};
+  document.querySelectorAll("form[data-search]").forEach(function (form) {
+    var base = form.getAttribute("data-index");
+    new Search(form, indexes[base] || (indexes[base] = new Index(base))).start();
+  });
+  function indexAt(base) { return indexes[base] || (indexes[base] = new Index(base)); }
+  // For tests and benchmarks: every match of a query, and the folding of a text.
+  window.feedsiteSearch = {
+    find: function (query, base) { return find(indexAt(base), query); },
+    fold: function (text, base) {
+      var index = indexAt(base);
+      return index.ready().then(function () { return foldMap(text, index.meta.fold).text; });
+    }
+  };
+})();

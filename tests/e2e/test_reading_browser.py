@@ -24,7 +24,7 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 HEADER_MAX = 120
 THEME_KEY = "feedsite-theme"
-RESULT = ".pagefind-ui__result .pagefind-ui__result-link"
+RESULT = "#search-results .result-link"
 
 
 @pytest.fixture(scope="module")
@@ -91,13 +91,11 @@ def context_for(browser, viewport: dict, scheme: str, **extra):
 
 
 def settle(page, url: str) -> None:
-    """Load `url` and wait for what fills it in after load: search results, MathJax."""
+    """Load `url` and wait for what fills it in after load: search results, math fonts."""
     page.goto(url, wait_until="load")
     if "/search/" in url:
         page.wait_for_selector(RESULT)
-    if page.locator('script[src*="tex-chtml.js"]').count():
-        page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
-        page.evaluate("() => MathJax.startup.promise.then(() => document.fonts.ready)")
+    page.evaluate("() => document.fonts.ready.then(() => true)")
 
 
 def axe_violations(page) -> list[str]:

@@ -5,6 +5,7 @@ import re
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 import pytest
@@ -20,14 +21,13 @@ BOUND_MS = 5000  # the reload must come within this; bench/reload_speed.py measu
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def server(tmp_path):
+@contextmanager
+def running(tmp_path, *args):
     copy_corpus(tmp_path)
     out = tmp_path / "serve.out"
     with open(out, "wb") as stdout, open(tmp_path / "serve.err", "wb") as stderr:
-        # The search index plays no part here; skipping it keeps the start fast.
         proc = subprocess.Popen([sys.executable, "-m", "feedsite", "serve", "--port", "0",
-                                 "--config", "site.yaml", "--no-search"],
+                                 "--config", "site.yaml", *args],
                                 cwd=tmp_path, stdout=stdout, stderr=stderr)
     try:
         deadline = time.monotonic() + 60
@@ -40,6 +40,13 @@ def server(tmp_path):
         if proc.poll() is None:
             proc.kill()
             proc.wait(10)
+
+
+@pytest.fixture
+def server(tmp_path):
+    # The search index plays no part here; skipping it shows the page reload alone.
+    with running(tmp_path, "--no-search") as found:
+        yield found
 
 
 def test_edit_reloads_the_open_page_by_itself(server):
@@ -96,3 +103,28 @@ def test_edit_reloads_the_open_page_by_itself(server):
           f"for an edit 1.5 s later; hosts contacted: {sorted(hosts)}")
     assert hosts == {"127.0.0.1"}
     assert all(t < BOUND_MS / 1000 for t in latencies), latencies
+
+
+def test_search_follows_edits(tmp_path):
+    """Search on the open page finds an article by the words an edit gave it."""
+    from playwright.sync_api import sync_playwright
+
+    new_words = "量子退火调度"
+    with running(tmp_path) as (root, url, proc), sync_playwright() as p:
+        path = root / "content" / f"{ARTICLE}.md"
+        text = path.read_text(encoding="utf-8")
+        assert new_words not in text
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page = browser.new_page()
+            page.goto(url + "search/")
+            page.locator("#search-input").type(new_words)
+            page.get_by_text(f"没有找到包含“{new_words}”的文章").wait_for(timeout=BOUND_MS)
+            page.wait_for_function("() => window.LiveReload && LiveReload.connector.protocol",
+                                   timeout=BOUND_MS)
+            path.write_text(text + f"\n\n新的一段讲{new_words}。\n", encoding="utf-8")
+            # The page reloads, keeps its ?q= and searches the rebuilt index.
+            page.locator(f'#search-results a[href="/articles/{ARTICLE}/"]').wait_for(timeout=BOUND_MS)
+            assert page.locator("#search-results mark", has_text=new_words).count() == 1
+        finally:
+            browser.close()

@@ -196,10 +196,13 @@ def test_a_full_disk(project, tmp_path):
 
 
 @pytest.mark.parametrize("limit, writer", [
-    (32 << 10, "public/articles/"),  # some article pages are larger: our writer meets it
-    (100 << 10, "public/: error: cannot write the search index"),  # Pagefind's UI script is 120 KB
+    (32 << 10, "public/articles/"),  # some article pages are larger: the page writer meets it
+    (56 << 10, "public/assets/photo.jpg"),  # every page is smaller: a theme's photo meets it
 ])
 def test_a_file_size_limit(project, limit, writer):
+    static = project / "templates" / "static"
+    static.mkdir(parents=True)
+    (static / "photo.jpg").write_bytes(bytes(range(256)) * 256)  # 64 KiB, copied to assets/
     before = tree(project / "public")
     result = run(project, "build", fsize=limit)
     line = one_error(result, writer, "file too large")

@@ -1,24 +1,17 @@
-"""Static assets every built site carries: MathJax's fonts and the Pagefind search index.
+"""Static assets every built site carries: MathJax's fonts.
 
-Both must work offline: nothing is fetched at build time or when a reader opens
+They must work offline: nothing is fetched at build time or when a reader opens
 a page. Formulas are typeset at build time (typeset.py), so no MathJax script
 reaches the site; only the fonts its CSS names are copied, from the installed
-`django-static-mathjax` package. Pagefind runs from the binary shipped in
-`pagefind_bin_extended`.
+`django-static-mathjax` package. (The search index is written by searchindex.py,
+from the articles themselves.)
 """
 from __future__ import annotations
 
-import errno
-import os
-import re
 import shutil
-import signal
-import subprocess
-import tempfile
 from importlib.util import find_spec
 from pathlib import Path
 
-from .. import faults
 from ..errors import BuildFailed, SourceError
 
 # MathJax 3.2.2 keeps its CHTML fonts here. The folder says woff-v2, but the
@@ -27,12 +20,6 @@ from ..errors import BuildFailed, SourceError
 FONTS_DIR = "output/chtml/fonts/woff-v2"
 
 INSTALL_HINT = "run `make site` to install the site's dependencies"
-
-# Pagefind's language for the whole site; pages say <html lang="zh-CN">.
-SEARCH_LANGUAGE = "zh-cn"
-# How Pagefind (Rust) reports an OSError: "No space left on device (os error 28)".
-_OS_ERROR = re.compile(r"\(os error (\d+)\)")
-
 
 def mathjax_es5_dir() -> Path:
     """The es5/ folder of the installed MathJax, without assuming site-packages."""
@@ -68,55 +55,3 @@ def copy_math_fonts(dest: Path) -> list[Path]:
         shutil.copyfile(src, dest / src.name)  # contents only: build output need not keep package mtimes
         written.append(dest / src.name)
     return written
-
-
-def build_search_index(site_dir: Path, shown_as: str | None = None) -> None:
-    """Index the built HTML in `site_dir` with Pagefind into `site_dir/pagefind/`.
-
-    Problems name `shown_as` (the output folder as the person knows it), not the
-    staging folder the index is written into.
-
-    Pages carry `data-pagefind-body`, so Pagefind indexes only those elements.
-    Result URLs are relative to the site root; the search page passes the base
-    path to Pagefind's UI as `baseUrl`. Keep `data-pagefind-filter` out of the
-    templates: Pagefind writes filters in an unstable order, which made two
-    identical builds differ.
-    The extended binary is required: it segments Chinese words, the plain one
-    finds nothing for 位置编码.
-    """
-    try:
-        import pagefind_bin_extended
-        binary = pagefind_bin_extended.get_executable()
-    except (ImportError, FileNotFoundError) as exc:
-        raise BuildFailed([SourceError(
-            "site.yaml", 0, f"the Pagefind extended binary is missing ({exc}); {INSTALL_HINT}")]) from None
-    site_dir = Path(site_dir).resolve()
-    shown = shown_as or str(site_dir)
-    out_dir = site_dir / "pagefind"
-    # Start clean so a previous build's fragments (e.g. of deleted pages) cannot
-    # linger: the bundle then depends only on the HTML now in site_dir.
-    shutil.rmtree(out_dir, ignore_errors=True)
-    # Settings come only from here: drop PAGEFIND_* variables, and run in an empty
-    # directory so a stray pagefind.yml/toml/json in the caller's cwd is not read.
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}
-    cmd = [str(binary), "--site", str(site_dir), "--output-path", str(out_dir),
-           "--force-language", SEARCH_LANGUAGE, "--quiet"]
-    with tempfile.TemporaryDirectory(prefix="feedsite-pagefind-") as cwd:
-        try:
-            proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True,
-                                  text=True, timeout=300)
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            raise BuildFailed([SourceError(shown, 0, f"pagefind could not run: {exc}")]) from None
-    if proc.returncode != 0 or not (out_dir / "pagefind.js").is_file():
-        output = (proc.stderr.strip() or proc.stdout.strip() or "no output").splitlines()
-        # It repeats its error over several lines; a person gets one.
-        detail = "; ".join(dict.fromkeys(line.strip() for line in output if line.strip()))
-        found = _OS_ERROR.search(detail)
-        # A full disk or a file-size limit, said as for any other write. Past the limit
-        # the kernel kills Pagefind with SIGXFSZ (subprocess restores its default action).
-        code = int(found.group(1)) if found else errno.EFBIG if proc.returncode == -signal.SIGXFSZ else 0
-        if code:
-            raise faults.failed(OSError(code, ""), "write the search index", shown,
-                                folder=True, after="; the previous site is unchanged")
-        raise BuildFailed([SourceError(
-            shown, 0, f"pagefind failed (exit {proc.returncode}) while indexing the site: {detail}")])

@@ -41,8 +41,6 @@ def check_site(out_dir: Path, base_path: str = "/", shown_as: str | None = None)
         return [SourceError(str(out_dir), 0, "no built site here; run `feedsite build` first")]
     scans: dict[Path, _PageScan] = {}
     for page in sorted(root.rglob("*.html")):
-        if "pagefind" in page.relative_to(root).parts:
-            continue  # Pagefind's own files
         scan = _PageScan()
         scan.feed(page.read_text(encoding="utf-8"))
         scans[page] = scan

@@ -147,7 +147,7 @@ def inputs_of(config: SiteConfig) -> dict[str, Path]:
     return {f"{what} {faults.shown(p, folder=True)}": p.resolve() for what, p in folders.items()}
 
 
-def write_swapped(config: SiteConfig, out_dir: Path, texts: dict[str, str], search: bool,
+def write_swapped(config: SiteConfig, out_dir: Path, texts: dict[str, str],
                   check_links: bool = False) -> None:
     """Stage the whole site beside `out_dir` and swap it in. The caller holds the lock."""
     check_replaceable(out_dir, inputs_of(config))
@@ -163,7 +163,7 @@ def write_swapped(config: SiteConfig, out_dir: Path, texts: dict[str, str], sear
                             out_dir, folder=True, after=_KEPT) from None
     try:
         try:
-            _stage(config, stage, out_dir, texts, search, check_links)
+            _stage(config, stage, out_dir, texts, check_links)
         except OSError as exc:
             raise _staging_failed(exc, stage, out_dir) from None
         _swap(stage, out_dir)
@@ -172,13 +172,11 @@ def write_swapped(config: SiteConfig, out_dir: Path, texts: dict[str, str], sear
         raise
 
 
-def _stage(config: SiteConfig, stage: Path, out_dir: Path, texts: dict[str, str], search: bool,
+def _stage(config: SiteConfig, stage: Path, out_dir: Path, texts: dict[str, str],
            check_links: bool) -> None:
     write_files(stage, texts)
     copy_static(config, stage)
     assets.copy_math_fonts(stage / "assets" / FONTS)
-    if search:
-        assets.build_search_index(stage, shown_as=faults.shown(out_dir, folder=True))
     if check_links:  # before the swap, so a strict failure leaves the old site in place
         broken = check_site(stage, config.base_path, shown_as=shown_path(out_dir, config.root))
         if broken:

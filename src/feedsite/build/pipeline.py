@@ -22,6 +22,8 @@ from .markdown import Rendered, render_markdown
 from .output import check_replaceable, copy_static, inputs_of, write_in_place, write_swapped
 from .pages import Page, path_collisions, plan_pages, site_context
 from .render import make_env, render_template, template_dirs
+from .searchindex import search_files
+from .searchtext import search_docs
 from .static import asset_url, asset_versions
 from .taxonomy import index_site
 from .typeset import typeset_all
@@ -135,18 +137,26 @@ def _build(config: SiteConfig, out_dir: Path, strict: bool, state: BuildState, i
     templates = _templates_digest(config)
     if templates != state.templates or not in_place:
         state.page_digests = {}
-    todo = [p for p in pages if state.page_digests.get(p.path) != _digest(site, p.template, p.context)]
+    digests = {p.path: _digest(site, p.template, p.context) for p in pages}
+    todo = [p for p in pages if state.page_digests.get(p.path) != digests[p.path]]
     texts = _render_all(config, todo, site, report)
     report.raise_if_errors(strict)
+    # The search index is rebuilt every time (40 ms for the real site), so the
+    # preview's search follows edits; only its files that changed are rewritten.
+    index_files = search_files(search_docs(index, rendered, urls)) if search else {}
+    for path, text in index_files.items():
+        digests[path] = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+        if state.page_digests.get(path) != digests[path]:
+            texts[path] = text
 
     if in_place:
-        write_in_place(out_dir, texts, {p.path for p in pages}, set(state.page_digests))
+        write_in_place(out_dir, texts, set(digests), set(state.page_digests))
         if templates != state.templates:
             copy_static(config, out_dir)
     else:
-        write_swapped(config, out_dir, texts, search, check_links=strict)
+        write_swapped(config, out_dir, texts, check_links=strict)
     state.templates = templates
-    state.page_digests = {p.path: _digest(site, p.template, p.context) for p in pages}
+    state.page_digests = digests
     return BuildResult(len(texts), len(pages), tuple(report.warnings),
                        time.perf_counter() - started, tuple(sorted(texts)))
 

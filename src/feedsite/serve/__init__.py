@@ -8,8 +8,8 @@ the last good site served, each page with an overlay naming `file:line` (`overla
 
 The preview goes to a temporary folder, with `base_url` set to the served origin, not to
 `output_dir`: that holds the deploy build, whose URLs may live under a subpath. Rebuilds
-rewrite changed pages in place. Only the first build runs Pagefind (seconds; `--no-search`
-skips it), so search knows the site as it was at start until the next start.
+rewrite changed pages in place, the search index included (it is rebuilt from the articles
+each time, 40 ms on the real site), so search finds an edit's new words after its rebuild.
 """
 from __future__ import annotations
 

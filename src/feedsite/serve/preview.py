@@ -36,7 +36,6 @@ class Preview:
         self.problems: list[str] = []  # non-empty: pages carry them in an overlay
         self.feed_problems: list[str] = []  # from the last extraction; kept until the next one
         self.built = False  # a complete site is in out_dir: the last good one
-        self.attempts = 0
 
     def watched(self) -> tuple[list[Path], Path]:
         """The inputs to poll (the last good config's folders), and the feeds folder."""
@@ -56,15 +55,13 @@ class Preview:
 
     def _rebuild(self, extract: bool) -> bool:
         before, result = self.problems, None
-        # Pagefind only on the first try: it takes seconds, and requests wait for builds.
-        search, self.attempts = self.search and not self.attempts, self.attempts + 1
         try:
             config = self.load()
             if extract:
                 report = run_extract(config, [config.feeds_dir], notify=_say).report
                 self.feed_problems = [str(p) for p in report.errors]
             result = build(config, self.out_dir, state=self.state, in_place=self.built,
-                           search=search)
+                           search=self.search)
             self.built = True
             self.problems = self.feed_problems
             print(f"built {len(result.changed)} of {result.pages} pages in "

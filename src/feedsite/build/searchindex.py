@@ -1,0 +1,114 @@
+"""The search index: article bigrams sharded into small JSON files, fetched on demand.
+
+Layout under `search/data/` (all JSON, UTF-8, sorted keys, so two builds of the
+same site are byte-identical):
+
+- `meta.json`: the format, a version hash of everything below (appended as `?v=`
+  so a browser never mixes two builds), the shard and article counts, and the
+  case-folding table of searchtext.fold_table.
+- `t/<k>.json`: shard k of the bigram lists, `{gram: postings}`, with a gram in
+  shard `fnv1a(gram) % shards`. The first query fetches only the shards of its
+  own bigrams, so its bytes grow with the longest bigram lists, not with the site.
+- `d/<id>.json`: one article as search shows it (URL, title, topic, tags, body
+  text), fetched for the results on screen, to check the match, rank it exactly
+  and cut the snippet.
+
+Postings are (article id, value) pairs in id order (ids count from 0 in the
+site's order, newest first), written as varints in a base-32 alphabet: the id as
+the gap from the previous one, minus one, and value = body count * 4 + 2 * (in a
+tag) + (in the title). Ranking needs only these: title, then tag, then count.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+
+from .searchtext import SearchDoc, fold, fold_table, grams
+
+FORMAT = 1
+DATA_DIR = "search/data"
+TARGET_SHARD_BYTES = 6_000  # shards stay small; a query fetches one per bigram at most
+MAX_SHARDS = 4096
+IN_TITLE, IN_TAG, COUNT_SHIFT = 1, 2, 2
+# The last digit of a number, then the digits that say "more follows" (5 bits each).
+END_DIGITS = "0123456789abcdefghijklmnopqrstuv"
+MORE_DIGITS = "wxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_-"
+
+
+def fnv1a(gram: str) -> int:
+    """FNV-1a over code points; search.js computes the same with Math.imul."""
+    h = 0x811C9DC5
+    for c in gram:
+        h = ((h ^ ord(c)) * 0x01000193) & 0xFFFFFFFF
+    return h
+
+
+def varint(n: int) -> str:
+    out = []
+    while n >= 32:
+        out.append(MORE_DIGITS[n & 31])
+        n >>= 5
+    out.append(END_DIGITS[n])
+    return "".join(out)
+
+
+# Nearly every gap and value is below 2**15; looking them up makes encoding 4x faster.
+_CODES = [varint(n) for n in range(1 << 15)]
+
+
+def doc_postings(doc: SearchDoc) -> dict[str, int]:
+    """gram -> packed value for one article."""
+    values: Counter = Counter()
+    for gram, count in Counter(grams(fold(doc.body))).items():
+        values[gram] = count << COUNT_SHIFT
+    for gram in set(grams(fold(doc.title))):
+        values[gram] |= IN_TITLE
+    for gram in {g for tag in doc.tags for g in grams(fold(tag))}:
+        values[gram] |= IN_TAG
+    return values
+
+
+def encode(postings: list[tuple[int, int]]) -> str:
+    out, previous, codes, small = [], -1, _CODES, len(_CODES)
+    for doc_id, value in postings:
+        gap = doc_id - previous - 1
+        out.append(codes[gap] if gap < small else varint(gap))
+        out.append(codes[value] if value < small else varint(value))
+        previous = doc_id
+    return "".join(out)
+
+
+def shard_count(total_bytes: int) -> int:
+    shards = 1
+    while shards * TARGET_SHARD_BYTES < total_bytes and shards < MAX_SHARDS:
+        shards *= 2
+    return shards
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n"
+
+
+def doc_record(doc: SearchDoc) -> dict:
+    return {"u": doc.url, "t": doc.title, "p": doc.topic, "g": list(doc.tags), "b": doc.body}
+
+
+def search_files(docs: list[SearchDoc]) -> dict[str, str]:
+    """Every file of the index, path (relative to the output folder) -> text."""
+    lists: dict[str, list[tuple[int, int]]] = {}
+    for doc_id, doc in enumerate(docs):
+        for gram, value in doc_postings(doc).items():
+            lists.setdefault(gram, []).append((doc_id, value))  # ids ascend: lists stay sorted
+    encoded = {gram: encode(postings) for gram, postings in lists.items()}
+    shards = shard_count(sum(len(g.encode()) + len(p) + 6 for g, p in encoded.items()))
+    buckets: list[dict[str, str]] = [{} for _ in range(shards)]
+    for gram, postings in encoded.items():
+        buckets[fnv1a(gram) % shards][gram] = postings
+    files = {f"{DATA_DIR}/t/{k}.json": _json(bucket) for k, bucket in enumerate(buckets)}
+    files.update({f"{DATA_DIR}/d/{i}.json": _json(doc_record(doc)) for i, doc in enumerate(docs)})
+    version = hashlib.sha256("".join(f"{p}\0{t}\0" for p, t in sorted(files.items())).encode())
+    files[f"{DATA_DIR}/meta.json"] = _json({
+        "format": FORMAT, "version": version.hexdigest()[:16], "shards": shards, "docs": len(docs),
+        "fold": fold_table()})
+    return files
