@@ -11,8 +11,7 @@ from pathlib import Path
 from ..config import SiteConfig
 from ..errors import Report, shown_path
 from . import store
-from .classify import Classifier
-from .drafts import generate, merge
+from .drafts import Analysis, generate, merge
 from .dumps import parse_dump
 
 
@@ -66,8 +65,9 @@ def run(config: SiteConfig, paths: list[Path], content_dir: Path | None = None) 
         found, problems = parse_dump(shown, data)
         excerpts += found
         report.extend(problems)
-    classifier = Classifier(config)
-    generated = [generate(d, classifier) for d in merge(excerpts)]
+    drafts = merge(excerpts)
+    analysis = Analysis(config, drafts)
+    generated = [generate(d, analysis) for d in drafts]
     existing, problems = store.read_existing(content_dir, shown_path(content_dir))
     report.extend(problems)
     writes, problems = store.plan(generated, existing, content_dir)

@@ -22,6 +22,7 @@ from .fingerprint import EDITABLE, carried_over, edited_fields
 from .titles import MAX_TITLE
 
 UNCHANGED = ("unchanged", "kept-unchanged")
+HAND = "hand"  # title_source of a title a person wrote
 
 
 @dataclass(frozen=True)
@@ -141,7 +142,8 @@ def render(gen: Generated, slug: str) -> str:
     fields = {
         "title": gen.title, "slug": slug, "topic": gen.topic, "tags": list(gen.tags),
         "sources": list(gen.sources), "truncated": gen.truncated,
-        "lost_formulas": gen.lost_formulas, "id": gen.id, "fingerprint": gen.fingerprint,
+        "lost_formulas": gen.lost_formulas, "title_source": gen.title_source, "id": gen.id,
+        "fingerprint": gen.fingerprint,
     }
     return frontmatter.dump(fields, gen.body)
 
@@ -156,7 +158,8 @@ def update(existing: Existing, gen: Generated) -> str:
     fields = dict(existing.fields)
     fields.update(title=values["title"], slug=_slug_of(existing), topic=values["topic"],
                   tags=values["tags"], sources=list(gen.sources), truncated=gen.truncated,
-                  lost_formulas=count_lost(values["body"]), id=gen.id)
+                  lost_formulas=count_lost(values["body"]),
+                  title_source=HAND if "title" in edited else gen.title_source, id=gen.id)
     refreshed = carried_over(existing.fields.get("fingerprint"), edited, values)
     if refreshed is not None:
         fields["fingerprint"] = refreshed

@@ -14,6 +14,7 @@ are copied byte for byte: only prose between them is escaped.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..spans import PROSE, split_spans
 from .blocks import SECTION_WORDS, layout
@@ -35,13 +36,15 @@ _CODE_BLOCK = re.compile(r"(?:^|(?<=\n\n))```\n(.*?)\n```(?=\n\n|$)", re.S)
 __all__ = ["LEADING_SECTIONS", "is_leetcode", "restore", "unmark", "blocks_of"]
 
 
-def blocks_of(text: str) -> list[Block]:
-    return layout(text)
+@lru_cache(maxsize=64)
+def blocks_of(text: str) -> tuple[Block, ...]:
+    """The blocks of an excerpt; titles, tags and the body all ask, so it is worked out once."""
+    return tuple(layout(text))
 
 
 def restore(text: str) -> str:
     """Markdown body for one excerpt: the text plus markup and line breaks only."""
-    blocks = layout(text)
+    blocks = blocks_of(text)
     prose = _prose_mask(text)
     out = []
     for k, block in enumerate(blocks):
