@@ -23,10 +23,12 @@ OPENING_CHARS = 700
 MAX_PHRASE = 32
 _SECTION = re.compile(r"^(?:💡\s*)?(?:引言与背景|引言|背景介绍|背景|概述|简介|前言|摘要|导读)\s+")
 _DISCOURSE = re.compile(r"^(?:一般来说|通常来说|最近|近年来|首先|其实|简单来说|众所周知)[,\uff0c]\s*")
-_PURPOSE = re.compile(r"为了\s*([^,。;:]{2,16}?)\s*[,\uff0c]\s*([A-Za-z][A-Za-z0-9\-]{1,20})\s*(?=在|通过|采用|使用|提出|利用)")
+_PURPOSE = re.compile(r"为了\s*([^,。;:]{2,16}?)\s*[,\uff0c]\s*([A-Za-z][A-Za-z0-9\-]{1,20})\s*"
+                      r"(?=在|通过|采用|使用|提出|利用)")
 _AIM = re.compile(r"(?:本文|这篇文章|本篇|文章|笔者)[^。,;:]{0,40}?"
                   r"(?:介绍|讲解|讲讲|推导|梳理|总结|解读|探讨|给出|回顾|整理)(?:了|一下)?\s*([^,。;:!?]{2,40})")
-_AIM_OBJECT = re.compile(r"(?:本文|这篇文章|本篇)[^。,;:]{0,8}?对\s*([^,。;:]{2,24}?)\s*进行(讲解|分析|介绍|总结|梳理|整理)")
+_AIM_OBJECT = re.compile(r"(?:本文|这篇文章|本篇)[^。,;:]{0,8}?对\s*([^,。;:]{2,24}?)\s*"
+                         r"进行(讲解|分析|介绍|总结|梳理|整理)")
 _ANAPHOR = re.compile(r"^(?:这些|上述|以上|这类|这几种)(方法|工作|方案|技术)$")
 _ANTECEDENT = re.compile(r"(?:提高|改进|提升|解决|一些|多种|各种)([^,。;:\s的]{2,12}?)(?:性能|效果|精度)?"
                          r"的(?:解决方案|方法|工作|技术)")
@@ -88,7 +90,8 @@ def _aim_phrase(m: re.Match, before: str, sentence: str) -> str | None:
     phrase = m.group(1).strip()
     phrase = re.sub(r"^(?:我们|笔者)?(?:自研的|所提出的|提出的)?", "", phrase)
     after = sentence[m.end():]
-    if after.startswith((":", "\uff1a")):  # `…的经典工作:BERT模型的原理及其变体`
+    if after.startswith((":", "\uff1a")) and re.search(r"(?:工作|内容|问题|部分|方面|知识)$", phrase):
+        # `…的经典工作:BERT模型的原理及其变体`: the words after the colon say which
         detail = re.match(r"[:\uff1a]([^\s,。;:!?][^,。;:!?]{1,24})", after)  # no space: the same sentence
         if detail:
             phrase = detail.group(1).strip()

@@ -47,7 +47,8 @@ class Title:
 
 
 def is_section_word(title: str) -> bool:
-    return title.strip(" :\uff1a") in SECTION_WORDS or title.strip(" :\uff1a") in ("题目", "题解", "正文", "目录")
+    word = title.strip(" :\uff1a")
+    return word in SECTION_WORDS or word in ("题目", "题解", "正文", "目录")
 
 
 def is_title_form(title: str) -> bool:
@@ -89,7 +90,8 @@ def infer_title(text: str, terms: Terms, vocabulary: frozenset[str] = frozenset(
     for block in blocks[1:] if opening else blocks:
         if block.kind == HEADING:
             heading = text[block.start:block.end].rstrip(":\uff1a ")
-            if not is_section_word(heading) and names_subject(heading, 6, known=True) and is_title_form(heading):
+            if not is_section_word(heading) and names_subject(heading, 6, known=True) \
+                    and is_title_form(heading):
                 return Title(_NUMBERING.sub("", heading) or heading, "heading")
     keywords = _from_keywords(terms)
     if keywords:
