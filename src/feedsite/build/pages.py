@@ -59,13 +59,18 @@ def plan_pages(config: SiteConfig, index: SiteIndex, rendered: dict[str, Rendere
     for article in index.articles:
         add(urls.article(article.slug), "article.html", title=article.title,
             article=views.article(article.slug))
+        # Published URLs do not break: each old slug redirects to the article.
+        for alias in article.aliases:
+            add(urls.article(alias), "redirect.html", listed=False, title=article.title,
+                target=urls.article(article.slug))
     add(urls.tags(), "tags.html", title="标签", cloud=cloud)
     for tag in index.tags:
         add(urls.tag(tag.slug), "tag.html", title=f"标签:{tag.name}", tag=views.tag_link(tag),
             cards=tuple(views.card(s) for s in tag.articles))
     add(urls.search(), "search.html", title="搜索")
     add(urls.file("404.html"), "404.html", listed=False, title="页面不存在")
-    entries = tuple((views.card(a.slug), a.date or config.updated, rendered[a.slug].html)
+    # Entry ids come from the article's stable id, not its URL, so a new slug is not a new entry.
+    entries = tuple((views.card(a.slug), a.date or config.updated, rendered[a.slug].html, a.entry_id)
                     for a in index.articles[:ATOM_ENTRIES])
     add(urls.file("atom.xml"), "atom.xml", listed=False, title=config.title, entries=entries)
     listed = tuple(p.url for p in pages if p.listed)
