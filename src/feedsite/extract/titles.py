@@ -93,7 +93,7 @@ def infer_title(text: str, terms: Terms, vocabulary: frozenset[str] = frozenset(
             if not is_section_word(heading) and names_subject(heading, 6, known=True) \
                     and is_title_form(heading):
                 return Title(_NUMBERING.sub("", heading) or heading, "heading")
-    keywords = _from_keywords(terms)
+    keywords = _from_keywords(terms, vocabulary)
     if keywords:
         return Title(keywords, "keywords")
     return Title(opening or UNTITLED, "keywords")
@@ -118,7 +118,7 @@ def _paper(text: str) -> str | None:
     return title if len(title) <= MAX_TITLE else None
 
 
-def _from_keywords(terms: Terms) -> str | None:
+def _from_keywords(terms: Terms, vocabulary: frozenset[str] = frozenset()) -> str | None:
     """One or two of the most salient terms (or a pair said together, `混合精度训练`)."""
     ranked = terms.top(6)
     if not ranked:
@@ -128,8 +128,10 @@ def _from_keywords(terms: Terms) -> str | None:
                 and len(p) <= 16]
     first = max(together, key=lambda p: (terms.pairs[p], len(p))) if together else best
     score = terms.weight(best)
+    # A second term: Chinese, or a Latin term the site knows (not a stray English word).
     second = next((t for t in ranked[1:] if t.casefold() not in first.casefold()
-                   and first.casefold() not in t.casefold() and terms.weight(t) * 2 >= score), None)
+                   and first.casefold() not in t.casefold() and terms.weight(t) * 2 >= score
+                   and (not t.isascii() or t in vocabulary)), None)
     if second:  # `生成` said as `文本生成`: name it as the text does
         said = [p for p in terms.pairs if second in p and first not in p and len(p) <= 16
                 and terms.pairs[p] * 2 >= terms.counts[second]]
