@@ -89,8 +89,9 @@ def _reasons(fields: dict, parts: frontmatter.Split, lines: dict, classifier: Cl
     if cut:
         reasons.append(Reason(cut, 4, "a formula is cut off where the excerpt ends"))
     if lost:
+        plural = "s" if len(lost) > 1 else ""
         reasons.append(Reason(lost[0], 1 + min(len(lost), 3),
-                              f"{len(lost)} formula{'s' if len(lost) > 1 else ''} lost upstream ([Math] or [公式])"))
+                              f"{len(lost)} formula{plural} lost upstream ([Math] or [公式])"))
     if "topic" not in edited:
         weak = _weak_topic(classifier, str(fields.get("topic")), parts.body)
         if weak:

@@ -33,6 +33,7 @@ class Terms:
     counts: dict[str, int]
     weights: dict[str, float]
     pairs: dict[str, int]  # two adjacent terms said together more than once: `混合精度训练`
+    rarity: dict[str, float]  # 0..1: how uncommon each term is in Chinese at large
 
     def top(self, n: int) -> list[str]:
         return sorted(self.weights, key=lambda t: (-self.weights[t], t))[:n]
@@ -87,4 +88,5 @@ class Collection:
         weights = {t: n * self.idf(t) * self.rarity(t) for t, n in counts.items()}
         pairs = Counter(a + (" " if a[-1].isascii() and b[0].isascii() else "") + b
                         for a, b in zip(words, words[1:], strict=False) if a and b)
-        return Terms(dict(counts), weights, {p: n for p, n in pairs.items() if n >= 2})
+        return Terms(dict(counts), weights, {p: n for p, n in pairs.items() if n >= 2},
+                     {t: self.rarity(t) for t in counts})

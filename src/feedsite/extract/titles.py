@@ -37,6 +37,7 @@ _NUMBERING = re.compile(r"^\d+(?:\.\d+)*\.?\s*")
 _CLAUSE = re.compile(r"[,。\uff0c;\uff1b!\uff01、…]|\.\.\.")
 _PAPER = re.compile(r"(?:论文|文章|paper)\s*[::\uff1a]?\s*(?:\[\d{4}\.\d{4,5}\]\s*)?"
                     r"(?:《([^《》]{4,80})》|([A-Z][A-Za-z0-9\-]*(?: [A-Za-z0-9\-:]+){1,10}))")
+_DEMONSTRATIVE = re.compile(r"^(?:这|那|其|此|该|每|某|一)|(?:这一|那一)$")
 _ARXIV = re.compile(r"\[\d{4}\.\d{4,5}\]\s+([A-Z][A-Za-z0-9\-]*(?: [A-Za-z0-9\-:]+){1,10})")
 
 
@@ -118,23 +119,39 @@ def _paper(text: str) -> str | None:
     return title if len(title) <= MAX_TITLE else None
 
 
+def _names_a_thing(term: str, terms: Terms, vocabulary: frozenset[str]) -> bool:
+    """A term fit for a title: a term the site knows, a name such as `MNIST` or
+    `Word2Vec`, or a Chinese word rarer than everyday ones like 即可 or 参数."""
+    if term in vocabulary:
+        return True
+    if term.isascii():
+        return bool(re.fullmatch(r"[A-Z0-9]{2,}|.*[a-z][A-Z0-9].*", term))
+    return terms.rarity.get(term, 1.0) >= 0.85 and not _DEMONSTRATIVE.search(term)
+
+
 def _from_keywords(terms: Terms, vocabulary: frozenset[str] = frozenset()) -> str | None:
-    """One or two of the most salient terms (or a pair said together, `混合精度训练`)."""
+    """One or two of the most salient terms, each as the text says it (`文本生成`, not `生成`)."""
     ranked = terms.top(6)
     if not ranked:
         return None
     best = ranked[0]
-    together = [p for p in terms.pairs if best in p and terms.pairs[p] * 2 >= terms.counts[best]
-                and len(p) <= 16]
-    first = max(together, key=lambda p: (terms.pairs[p], len(p))) if together else best
+    first = _as_said(best, terms) or best
     score = terms.weight(best)
-    # A second term: Chinese, or a Latin term the site knows (not a stray English word).
-    second = next((t for t in ranked[1:] if t.casefold() not in first.casefold()
-                   and first.casefold() not in t.casefold() and terms.weight(t) * 2 >= score
-                   and (not t.isascii() or t in vocabulary)), None)
-    if second:  # `生成` said as `文本生成`: name it as the text does
-        said = [p for p in terms.pairs if second in p and first not in p and len(p) <= 16
-                and terms.pairs[p] * 2 >= terms.counts[second]]
-        second = max(said, key=lambda p: (terms.pairs[p], len(p))) if said else second
+    second = None
+    for term in ranked[1:]:
+        if terms.weight(term) * 2 < score or term.casefold() in first.casefold() \
+                or first.casefold() in term.casefold():
+            continue
+        said = _as_said(term, terms, avoid=first)
+        if said or _names_a_thing(term, terms, vocabulary):
+            second = said or term
+            break
     title = f"{first}与{second}" if second else first
     return title if is_title_form(title) else first if is_title_form(first) else None
+
+
+def _as_said(term: str, terms: Terms, avoid: str = "") -> str | None:
+    """The pair of words the text says `term` in most, if it mostly says it so."""
+    said = [p for p in terms.pairs if term in p and (not avoid or avoid not in p) and len(p) <= 16
+            and terms.pairs[p] * 2 >= terms.counts[term] and not _DEMONSTRATIVE.search(p)]
+    return max(said, key=lambda p: (terms.pairs[p], len(p))) if said else None
