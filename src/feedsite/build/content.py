@@ -45,7 +45,9 @@ class Article:
 
     @property
     def entry_id(self) -> str:
-        return f"urn:feedsite:{self.id}" if self.id else f"urn:feedsite:slug:{self.slug}"
+        """The Atom entry id: from the stable id, so a new slug is not a new entry. A file
+        without one (written by hand) is known by its URL, as before."""
+        return f"urn:feedsite:{self.id}" if self.id else ""
 
     def line(self, key: str) -> int:
         return dict(self.key_lines).get(key, 2)
