@@ -230,3 +230,9 @@ def test_restored_bodies_keep_every_formula(before, after):
     out = render_markdown(body)
     assert out.formula_count == len(math)
     assert math_in(out.html) == [(s.kind, html.escape(s.text, quote=False)) for s in math]
+
+
+def test_a_list_whose_items_carry_their_own_markers_shows_no_bullets():
+    html = render_markdown("如:\n\n- 1、甲;\n- 2、乙\n\n正文\n\n- 普通\n- 列表").html
+    assert '<ul class="numbered">\n<li>1、甲;</li>' in html
+    assert html.count('class="numbered"') == 1  # the plain list keeps its bullets

@@ -127,6 +127,28 @@ def _drop_title_heading(tokens: list[Token], title: str, plain) -> list[Token]:
     return tokens
 
 
+_OWN_MARKER = re.compile(r"^(?:\d{1,2}[、.]|[(\uff08]\d{1,2}[)\uff09])")
+
+
+def _mark_numbered_lists(tokens: list[Token]) -> None:
+    """A list whose items carry their own markers (`1、…`, `(2)…`, kept verbatim from the
+    source) gets class `numbered`, so the page shows those markers and no bullets."""
+    for i, tok in enumerate(tokens):
+        if tok.type != "bullet_list_open":
+            continue
+        depth, firsts = 0, []
+        for j in range(i, len(tokens)):
+            t = tokens[j]
+            depth += t.nesting if t.type in ("bullet_list_open", "bullet_list_close") else 0
+            if t.type == "list_item_open" and depth == 1:
+                first = next((x for x in tokens[j:] if x.type == "inline"), None)
+                firsts.append(first.content if first else "")
+            if depth == 0:
+                break
+        if firsts and all(_OWN_MARKER.match(f.replace("\\", "")) for f in firsts):
+            tok.attrSet("class", "numbered")
+
+
 def render_markdown(body: str, title: str = "") -> Rendered:
     md = _parser()
     s = _sentinel(body)
@@ -155,6 +177,7 @@ def render_markdown(body: str, title: str = "") -> Rendered:
     env: dict = {}
     tokens = md.parse("".join(parts), env)
     tokens = _drop_title_heading(tokens, title, plain)
+    _mark_numbered_lists(tokens)
     _restore_in_place(tokens, plain, url, in_attr=False)
     toc = _anchor_headings(tokens, plain)
     rendered = md.renderer.render(tokens, md.options, env)
