@@ -15,6 +15,7 @@ from .leetcode import is_leetcode, mark_leetcode
 from .pieces import HEADING, ITEM, PARA, Block, Pieces
 
 MAX_LEVEL = 4
+MAX_PHRASE_CHARS = 24
 
 # Section words that are headings wherever they stand alone between spaces.
 SECTION_WORDS = ("引言与背景", "引言", "背景介绍", "背景", "概述", "简介", "前言", "摘要", "导读", "综述",
@@ -41,6 +42,13 @@ _LATIN_PREDICATE = re.compile(r"^(?:是|有|没|不|在|将|把|被|的|也|就|
 _LEAD_IN = re.compile(r"(?:有|是|如下|以下|下面|包括|分为|主要|其中|可以)")
 _FOLLOWER_BAD = set("的了着过们等之和与及或")
 _EMOJI = re.compile(r"^[\U0001F300-\U0001FAFF\u2600-\u27BF]\ufe0f?$")
+_PUNCT_START = re.compile(r"[,。\uff0c;\uff1b:\uff1a!\uff01?\uff1f、)\uff09]")
+_NUMBER_ATTACHED = re.compile(r"(\d{1,2}(?:\.\d{1,2}){0,2})\.(?=[\u3400-\u9fff])")  # `1.深度学习…`
+_PHRASE_START = re.compile(r"[\w\u3400-\u9fff(\uff08\U0001F300-\U0001FAFF\u2600-\u27BF]")
+_LATIN_PHRASE = re.compile(r"[A-Za-z0-9 \-/+'()]+")
+_NUMBER_THEN_HAN = re.compile(r"\d+ ?[\u3400-\u9fff]")
+_LATIN_THEN_HAN = re.compile(r"[A-Za-z][A-Za-z0-9/\-]*[\u3400-\u9fff]")
+_ITEM_FIRST = frozenset("0123456789(\uff08")
 _ITEM_MARKER = re.compile(r"(?:(\d{1,2})、|(\d{1,2})\.(?!\d)|[(\uff08](\d{1,2})[)\uff09])")
 
 
@@ -55,7 +63,8 @@ def layout(text: str) -> list[Block]:
     boundary = [False] * n  # a new block may start at piece i
     boundary[0] = True
     for i in range(1, n):
-        before = text[:lay.ends[i - 1]]
+        end = lay.ends[i - 1]
+        before = text[max(0, end - 8):end]  # the end of the piece: enough to see a sentence end
         if i in owned:
             continue
         if _SENTENCE_END.search(before) or _URL.search(lay.piece(i - 1)):
@@ -72,8 +81,11 @@ def layout(text: str) -> list[Block]:
 def _mark_lists(lay: Pieces) -> None:
     """`1、… 2、… 3、…` (or `1.`, `(1)`) at spaces, numbered 1, 2, 3 in order: list items."""
     expected, run = 1, []
+    text = lay.text
     for i in range(len(lay)):
-        m = _ITEM_MARKER.match(lay.text, lay.starts[i])
+        if text[lay.starts[i]] not in _ITEM_FIRST:
+            continue
+        m = _ITEM_MARKER.match(text, lay.starts[i])
         if not m or not lay.prose[lay.starts[i]]:
             continue
         number = int(next(g for g in m.groups() if g))
@@ -115,11 +127,12 @@ def _mark_headings(lay: Pieces, boundary: list[bool]) -> None:
         found = None
         if boundary[i] and (i not in lay.marks or lay.marks[i].kind != ITEM):
             found = _heading_at(lay, i)
-        if found is None and lay.piece(i) in SECTION_WORDS and i + 1 < n and lay.prose[lay.starts[i]] \
-                and not re.match(r"[,。\uff0c;\uff1b:\uff1a!\uff01?\uff1f、)\uff09]", lay.piece(i + 1)):
+        if found is None and lay.ends[i] - lay.starts[i] <= 5 and lay.piece(i) in SECTION_WORDS \
+                and i + 1 < n and lay.prose[lay.starts[i]] \
+                and not _PUNCT_START.match(lay.text, lay.starts[i + 1]):
             found = (i + 1, 0)  # a section word is a heading wherever it stands alone
-        if found is None and i > 0 and not boundary[i] and _HAN.match(lay.text[lay.ends[i - 1] - 1]) \
-                and _HAN.match(lay.piece(i)):
+        if found is None and i > 0 and not boundary[i] and _is_han(lay.text[lay.ends[i - 1] - 1]) \
+                and _is_han(lay.text[lay.starts[i]]):
             # `…框架 通用扩散模型框架推导 加噪公式 Flow Matching的一步加噪公式 \[…`: without a
             # sentence end before them, two short phrases in a row still read as headings.
             first = _heading_at(lay, i)
@@ -154,9 +167,11 @@ def _heading_at(lay: Pieces, i: int, nested: bool = False) -> tuple[int, int] | 
     number = _NUMBER.fullmatch(lay.piece(first)) if first < n else None
     if number and first + 1 < n:
         depth, body = number.group(1).count(".") + 1, first + 1
-    elif first < n and (m := re.match(r"(\d{1,2}(?:\.\d{1,2}){0,2})\.(?=[\u3400-\u9fff])", lay.piece(first))):
+    elif first < n and (m := _NUMBER_ATTACHED.match(lay.text, lay.starts[first], lay.ends[first])):
         depth = m.group(1).count(".") + 1  # `1.深度学习偏置的作用?`
     for end in range(body + 1, min(body + 5, n + 1)):
+        if lay.ends[end - 1] - lay.starts[body] > 48:
+            return None  # past any phrase's length: most pieces are whole sentences
         if not lay.all_prose(first, end):
             return None
         phrase = lay.text[lay.starts[body]:lay.ends[end - 1]]
@@ -180,20 +195,26 @@ def _repeated_after(lay: Pieces, i: int) -> bool:
     return any(_repeats(lay, i, i + k) for k in range(1, 5))
 
 
+def _is_han(c: str) -> bool:
+    return "\u3400" <= c <= "\u9fff"
+
+
 def _is_phrase(phrase: str) -> bool:
     """A short unpunctuated noun phrase: 2–16 CJK characters or up to 4 Latin words."""
+    if len(phrase) > 48:
+        return False
     if _CLAUSE_PUNCT.search(phrase.rstrip("?\uff1f")) or _PRONOUNS.search(phrase):
         return False
-    if not re.match(r"[\w\u3400-\u9fff(\uff08\U0001F300-\U0001FAFF\u2600-\u27BF]", phrase):
+    if not _PHRASE_START.match(phrase):
         return False  # `- x`, `# x`, `*x*` are the text's own marks, not a heading
     if phrase.count("(") + phrase.count("\uff08") != phrase.count(")") + phrase.count("\uff09"):
         return False
     han = len(_HAN.findall(phrase))
     latin = _LATIN_WORD.findall(_HAN.sub(" ", phrase))
     if han == 0:
-        return 1 <= len(latin) <= 4 and re.fullmatch(r"[A-Za-z0-9 \-/+'()]+", phrase) is not None \
+        return 1 <= len(latin) <= 4 and _LATIN_PHRASE.fullmatch(phrase) is not None \
             and phrase[0].isupper()
-    if not 2 <= han <= 16 or len(phrase) > 24 or len(latin) > 3:
+    if not 2 <= han <= 16 or len(phrase) > MAX_PHRASE_CHARS or len(latin) > 3:
         return False
     core = phrase.rstrip("?\uff1f")
     if any(word and word[-1] in _BAD_END for word in core.split(" ")[:-1]):
@@ -209,14 +230,14 @@ def _opens_sentence(lay: Pieces, i: int, latin: bool) -> bool:
     rest = lay.text[start:start + 12]
     if lay.piece(i) in SECTION_WORDS or _NUMBER.fullmatch(lay.piece(i)):
         return True
-    if _HAN.match(rest):
+    if _is_han(rest[0]):
         if rest[0] in _FOLLOWER_BAD:
             return False
         return not (_LATIN_PREDICATE if latin else _PREDICATE).match(rest)
-    if re.match(r"\d+ ?[\u3400-\u9fff]", rest):
+    if _NUMBER_THEN_HAN.match(rest):
         return True
     # A Latin word that runs straight into Chinese: `Word2Vec是…`, `I/O开销…`.
-    return bool(re.match(r"[A-Za-z][A-Za-z0-9/\-]*[\u3400-\u9fff]", rest)) and not latin
+    return not latin and bool(_LATIN_THEN_HAN.match(rest))
 
 
 def _repeats(lay: Pieces, i: int, j: int) -> bool:

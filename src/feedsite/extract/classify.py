@@ -87,14 +87,15 @@ class Classifier:
         are read within `paragraphs` (the text less its headings) when given. A title
         the text gave (`given_title`) weighs for the topic; one drawn from its sentences
         would only count them twice."""
-        prose = prose_only(text)
-        in_prose, in_title = self.counter.counts(prose), self.counter.counts(title if given_title else "")
-        topic = self.choose_topic(in_prose, in_title)
+        # Mentions in contrast (`不同于RNN、CNN等模型`) count neither for the topic nor for tags.
+        plain = _CONTRAST.sub(" , ", prose_only(text))
+        in_prose, in_title = self.counter.counts(plain), self.counter.counts(title if given_title else "")
         named = self.counter.counts(" , ".join((title, *headings)))
-        plain = _CONTRAST.sub(" , ", prose)
-        sentences = [s for p in (paragraphs if paragraphs is not None else (text,))
-                     for s in _SENTENCE.findall(_CONTRAST.sub(" , ", prose_only(p)))]
-        return topic, self.choose_tags(topic, self.counter.counts(plain), named, sentences, main_terms)
+        topic = self.choose_topic(in_prose, in_title)
+        # Blocks are cut at spaces in prose, so joined with a full stop their formulas stay whole.
+        read = "。".join(paragraphs) if paragraphs is not None else None
+        sentences = _SENTENCE.findall(_CONTRAST.sub(" , ", prose_only(read)) if read is not None else plain)
+        return topic, self.choose_tags(topic, in_prose, named, sentences, main_terms)
 
     def topic_scores(self, in_prose: dict, in_title: dict) -> dict[str, int]:
         """Weighted keyword hits per topic; the title counts again, as readers weigh it."""
@@ -131,6 +132,7 @@ class Classifier:
         # most-said tags and most salient words.
         main = [w for o in headline for w in self._words(o)] or \
             [*(w for o in top for w in self._words(o)), *main_terms]
+        folded = [(s, s.casefold()) for s in sentences]
 
         def salient(order: int) -> bool:
             if order in headline:
@@ -140,8 +142,8 @@ class Classifier:
             if not headline and order in top:
                 return True
             own = set(self._words(order))
-            return any(self._said(order, s) and any(_says(w, s) for w in main if w not in own)
-                       for s in sentences)
+            others = [w for w in main if w not in own]
+            return any(self._said(order, s, f) and any(_says(w, s, f) for w in others) for s, f in folded)
 
         ranked = sorted((o for o in mentions if salient(o)),
                         key=lambda o: (o not in headline, -mentions[o], o))
@@ -158,9 +160,16 @@ class Classifier:
         rule = self.config.tags[order]
         return (rule.name, *rule.aliases)
 
-    def _said(self, order: int, sentence: str) -> bool:
-        return any(_says(w, sentence) for w in self._words(order))
+    def _said(self, order: int, sentence: str, folded: str) -> bool:
+        return any(_says(w, sentence, folded) for w in self._words(order))
 
 
-def _says(word: str, sentence: str) -> bool:
-    return word.casefold() in sentence.casefold() and bool(_pattern(word).search(sentence))
+def _says(word: str, sentence: str, folded: str) -> bool:
+    """`word` said in `sentence` (whose casefold is `folded`): a substring test first, the
+    exact pattern only when it passes."""
+    return _folded(word) in folded and bool(_pattern(word).search(sentence))
+
+
+@lru_cache(maxsize=4096)
+def _folded(word: str) -> str:
+    return word.casefold()

@@ -7,7 +7,9 @@ range of the source text and what kind of block it is.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..spans import DISPLAY, PROSE, split_spans
 
@@ -35,14 +37,7 @@ class Pieces:
 
     def __init__(self, text: str):
         self.text = text
-        self.prose = []
-        self.display_ends = set()
-        pos = 0
-        for span in split_spans(text):
-            self.prose += [span.kind == PROSE] * len(span.text)
-            pos += len(span.text)
-            if span.kind == DISPLAY:
-                self.display_ends.add(pos)
+        self.prose, self.display_ends = prose_mask(text)
         self.spaces = cuttable_spaces(text, self.prose)
         self.starts = [0] + [p + 1 for p in self.spaces]
         self.ends = [*self.spaces, len(text)]
@@ -75,16 +70,33 @@ class Pieces:
         return out
 
 
+@lru_cache(maxsize=64)
+def prose_mask(text: str) -> tuple[list[bool], frozenset[int]]:
+    """For each character whether it is prose; and where display formulas end."""
+    mask, ends, pos = [], set(), 0
+    for span in split_spans(text):
+        mask += [span.kind == PROSE] * len(span.text)
+        pos += len(span.text)
+        if span.kind == DISPLAY:
+            ends.add(pos)
+    return mask, frozenset(ends)
+
+
+_LONE_SPACE = re.compile(r"(?<=[^ ]) (?=[^ ])")
+_BACKSLASHES = re.compile(r"\\+$")
+
+
 def cuttable_spaces(text: str, prose: list[bool]) -> list[int]:
     """Single spaces in prose with a character on each side, never the second half of
     an escape pair such as `\\ `."""
-    found, i, n = [], 0, len(text)
-    while i < n:
-        c = text[i]
-        if c == "\\" and prose[i]:
-            i += 2
+    found = []
+    for m in _LONE_SPACE.finditer(text):
+        i = m.start()
+        if not prose[i]:
             continue
-        if c == " " and prose[i] and 0 < i < n - 1 and text[i - 1] != " " and text[i + 1] != " ":
-            found.append(i)
-        i += 1
+        if text[i - 1] == "\\":  # taken by the backslash when an odd run of them precedes it
+            run = _BACKSLASHES.search(text, 0, i)
+            if run and len(run.group()) % 2 and all(prose[run.start():i]):
+                continue
+        found.append(i)
     return found

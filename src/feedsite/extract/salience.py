@@ -16,6 +16,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 
 from ..segment import Segmenter
 from ..spans import prose_only
@@ -36,7 +37,11 @@ class Terms:
     rarity: dict[str, float]  # 0..1: how uncommon each term is in Chinese at large
 
     def top(self, n: int) -> list[str]:
-        return sorted(self.weights, key=lambda t: (-self.weights[t], t))[:n]
+        return self.ranked[:n]
+
+    @cached_property
+    def ranked(self) -> list[str]:
+        return sorted(self.weights, key=lambda t: (-self.weights[t], t))
 
     def weight(self, term: str) -> float:
         return self.weights.get(term, 0.0)
@@ -53,6 +58,7 @@ class Collection:
         self.size = len(self._words)
         self.df = Counter(t for words in self._words.values() for t in {w for w in words if w})
         self._rarity: dict[str, float] = {}
+        self._idf: dict[str, float] = {}
 
     def _terms(self, text: str) -> list[str | None]:
         """The content words of the prose, None standing for anything between them."""
@@ -78,7 +84,10 @@ class Collection:
         return self._rarity[term]
 
     def idf(self, term: str) -> float:
-        return math.log((self.size + 1) / (self.df.get(term, 0) + 0.5))
+        value = self._idf.get(term)
+        if value is None:
+            value = self._idf[term] = math.log((self.size + 1) / (self.df.get(term, 0) + 0.5))
+        return value
 
     def terms(self, text: str) -> Terms:
         words = self._words.get(text)
@@ -88,5 +97,5 @@ class Collection:
         weights = {t: n * self.idf(t) * self.rarity(t) for t, n in counts.items()}
         pairs = Counter(a + (" " if a[-1].isascii() and b[0].isascii() else "") + b
                         for a, b in zip(words, words[1:], strict=False) if a and b)
-        return Terms(dict(counts), weights, {p: n for p, n in pairs.items() if n >= 2},
-                     {t: self.rarity(t) for t in counts})
+        # Every term's rarity is in the collection's table by now: share it, do not copy it.
+        return Terms(dict(counts), weights, {p: n for p, n in pairs.items() if n >= 2}, self._rarity)

@@ -19,7 +19,7 @@ from functools import lru_cache
 from ..spans import PROSE, split_spans
 from .blocks import SECTION_WORDS, layout
 from .leetcode import is_leetcode
-from .pieces import CODE, HEADING, ITEM, Block
+from .pieces import CODE, HEADING, ITEM, Block, prose_mask
 
 # Kept for titles.py: section words are never a title.
 LEADING_SECTIONS = SECTION_WORDS
@@ -45,7 +45,7 @@ def blocks_of(text: str) -> tuple[Block, ...]:
 def restore(text: str) -> str:
     """Markdown body for one excerpt: the text plus markup and line breaks only."""
     blocks = blocks_of(text)
-    prose = _prose_mask(text)
+    prose = prose_mask(text)[0]
     out = []
     for k, block in enumerate(blocks):
         if k:
@@ -53,13 +53,6 @@ def restore(text: str) -> str:
             out.append("\n" if together else "\n\n")
         out.append(_render(text, block, prose))
     return "".join(out)
-
-
-def _prose_mask(text: str) -> list[bool]:
-    mask = []
-    for span in split_spans(text):
-        mask += [span.kind == PROSE] * len(span.text)
-    return mask
 
 
 def _render(text: str, block: Block, prose: list[bool]) -> str:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..spans import PROSE, split_spans
 from .blocks import SECTION_WORDS
@@ -76,7 +77,7 @@ def infer_title(text: str, terms: Terms, vocabulary: frozenset[str] = frozenset(
         """Does `phrase` name a main term? In a heading, a term of the site's vocabulary also counts."""
         folded = phrase.casefold()
         return any(t.casefold() in folded for t in terms.top(top)) or \
-            known and any(v.casefold() in folded for v in vocabulary if len(v) >= 2)
+            known and any(v in folded for v in _folded_vocabulary(vocabulary))
 
     blocks = blocks_of(text)
     opening = _opening_heading(text, blocks)
@@ -98,6 +99,11 @@ def infer_title(text: str, terms: Terms, vocabulary: frozenset[str] = frozenset(
     if keywords:
         return Title(keywords, "keywords")
     return Title(opening or UNTITLED, "keywords")
+
+
+@lru_cache(maxsize=4)
+def _folded_vocabulary(vocabulary: frozenset[str]) -> tuple[str, ...]:
+    return tuple(v.casefold() for v in vocabulary if len(v) >= 2)
 
 
 def _opening_heading(text: str, blocks) -> str | None:
