@@ -5,38 +5,65 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 PYTHON ?= python3
 
-.PHONY: site test serve extract check bench system clean
+NODE_STAMP := node_modules/.installed-stamp
+BENCH_STAMP := $(VENV)/.bench-stamp
+
+.PHONY: site test serve extract check bench system node clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check -e '.[test]'
 	@touch $(STAMP)
 
-# Debian packages the browser tests need: Chromium (a Playwright browser download
-# cannot work here) and a CJK font so pages render Chinese, not boxes.
+# Outside checkers the tests run on the built site (axe-core, vnu, Lighthouse), pinned
+# by package-lock.json. Install scripts are skipped: vnu's only fetches a Java runtime,
+# which `system` installs from Debian instead.
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	@touch $(NODE_STAMP)
+
+# Debian packages the tests need: Chromium (a Playwright browser download cannot work
+# here), a CJK font so pages render Chinese, not boxes, and Java for the W3C checker.
 system:
-	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi 'WenQuanYi Micro Hei'; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
+	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi 'WenQuanYi Micro Hei' \
+		|| ! command -v java >/dev/null 2>&1; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei \
+			default-jre-headless >/dev/null; \
 	fi
 
-site: $(STAMP)
+# Node.js runs MathJax at build time. Machines here come with it; elsewhere
+# Debian's nodejs will do.
+node:
+	@if ! command -v node >/dev/null 2>&1 && ! command -v nodejs >/dev/null 2>&1; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs >/dev/null; \
+	fi
+
+site: $(STAMP) node
 	$(VENV)/bin/build-site
 
 extract: $(STAMP)
 	$(VENV)/bin/feedsite extract
 
-serve: $(STAMP)
+serve: $(STAMP) node
 	$(VENV)/bin/feedsite serve
 
 check: $(STAMP)
 	$(VENV)/bin/feedsite check
 
-test: $(STAMP) system
+# Besides the tests: lint, the deploy workflow against GitHub's schema, and the
+# site's own content/ checked as CI should (a strict build into a scratch folder).
+test: $(STAMP) node $(NODE_STAMP) system
 	$(PY) -m ruff check src tests bench
+	$(VENV)/bin/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/site.yml
+	$(VENV)/bin/feedsite check --content
 	$(PY) -m pytest
 
-bench: $(STAMP)
+$(BENCH_STAMP): $(STAMP) pyproject.toml
+	$(PY) -m pip install -q --disable-pip-version-check -e '.[test,bench]'
+	@touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP) node $(NODE_STAMP) system
 	$(PY) bench/run.py
 
 clean:
-	rm -rf public .public.* .pytest_cache .hypothesis
+	rm -rf public .public.* .pytest_cache .hypothesis test-artifacts

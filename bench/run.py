@@ -3,7 +3,7 @@ import runpy
 from pathlib import Path
 
 HERE = Path(__file__).parent
-for name in ("extract_speed.py", "build_speed.py", "reload_speed.py"):
+for name in ("extract_speed.py", "build_speed.py", "math_speed.py", "reload_speed.py", "lighthouse.py"):
     if (HERE / name).exists():
         print(f"== {name}")
         runpy.run_path(str(HERE / name), run_name="__main__")

@@ -113,12 +113,11 @@ class Log:
 
 
 def wait_for_math(page) -> bool:
-    """If the page loads MathJax, wait until it has typeset and its fonts are in.
-    Returns whether the page loads MathJax at all."""
-    if not page.locator('script[src$="tex-chtml.js"]').count():
+    """If the page shows typeset math, wait until its fonts are in. Returns
+    whether it has any (formulas are typeset at build time: no script runs)."""
+    if not page.locator("mjx-container").count():
         return False
-    page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
-    page.evaluate("() => MathJax.startup.promise.then(() => document.fonts.ready).then(() => true)")
+    page.evaluate("() => document.fonts.ready.then(() => true)")
     return True
 
 
@@ -158,7 +157,7 @@ class Tab:
         page.on("dialog", on_dialog)
 
     def visit(self, url: str, math: bool = True) -> Log:
-        """Load `url`; with `math`, wait for MathJax on pages that load it."""
+        """Load `url`; with `math`, wait for the math fonts on pages that show formulas."""
         self.log = Log(url)
         self.page.goto(url, wait_until="load")
         if math:

@@ -1,8 +1,9 @@
-"""Command line: `feedsite extract | build | serve | check`. The only place that
-turns problems into exit codes and messages; no traceback reaches a user."""
+"""Command line: `feedsite extract | build | serve | check | init | new`. The only
+place that turns problems into exit codes and messages; no traceback reaches a user."""
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from pathlib import Path
 
@@ -48,6 +49,8 @@ def cmd_build(args) -> int:
     from .build import build
 
     config = load_config(Path(args.config))
+    if args.base_url:
+        config = dataclasses.replace(config, base_url=args.base_url)
     out = Path(args.out) if args.out else config.output_dir
     result = build(config, out, strict=args.strict)  # --strict also checks every link
     for problem in result.warnings:
@@ -58,15 +61,60 @@ def cmd_build(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from .check import check_site
+    from .build.check import check_site
 
     config = load_config(Path(args.config))
+    if args.content:
+        return check_content(config)
     out = Path(args.out) if args.out else config.output_dir
     broken = check_site(out, config.base_path)
     for problem in broken:
         print(problem, file=sys.stderr)
     print(f"check: {len(broken)} broken links in {shown_path(out)}/")
     return EXIT_INPUT if broken else EXIT_OK
+
+
+def check_content(config) -> int:
+    """Validate content/ as CI should: a strict build (front matter, topics, tags,
+    templates, every internal link) into a scratch folder, so public/ is untouched."""
+    import tempfile
+
+    from .build import build
+
+    with tempfile.TemporaryDirectory(prefix="feedsite-check-") as scratch:
+        site = Path(scratch) / "site"
+        try:
+            result = build(config, site, strict=True)
+        except BuildFailed as failed:
+            # A broken link is named by the page it would be in public/, not the scratch copy.
+            shown, out = shown_path(site, config.root), shown_path(config.output_dir)
+            raise BuildFailed([dataclasses.replace(p, path=out + p.path.removeprefix(shown))
+                               if p.path.startswith(shown + "/") else p
+                               for p in failed.problems]) from None
+    print(f"check: {shown_path(config.content_dir)}/ is valid: {result.pages} pages, no warnings, "
+          "no broken links")
+    return EXIT_OK
+
+
+def cmd_init(args) -> int:
+    from .scaffold import init_site
+
+    folder = Path(args.dir)
+    written = init_site(folder)
+    for path in written:
+        print(f"created {shown_path(path)}")
+    print(f"init: a new site in {shown_path(folder)}/; next: cd {shown_path(folder)} && feedsite build")
+    return EXIT_OK
+
+
+def cmd_new(args) -> int:
+    from .scaffold import new_article
+
+    config = load_config(Path(args.config))
+    tags = tuple(t.strip() for t in (args.tags or "").split(",") if t.strip())
+    path = new_article(config, args.title, topic=args.topic, tags=tags, date=args.date)
+    print(f"new: {shown_path(path)}")
+    return EXIT_OK
 
 
 def cmd_serve(args) -> int:
@@ -100,12 +148,29 @@ def parser() -> argparse.ArgumentParser:
     bu.add_argument("--out", metavar="DIR", help="output folder (default: output_dir)")
     bu.add_argument("--strict", action="store_true",
                     help="fail on warnings too, and on broken internal links")
+    bu.add_argument("--base-url", metavar="URL",
+                    help="deploy address, overriding site.yaml's base_url (e.g. a Pages URL in CI)")
     bu.set_defaults(run=cmd_build)
 
     ch = sub.add_parser("check", help="list internal links, assets and anchors that do not resolve")
     ch.add_argument("--config", default="site.yaml", help="site config (default: site.yaml)")
     ch.add_argument("--out", metavar="DIR", help="built site folder (default: output_dir)")
+    ch.add_argument("--content", action="store_true",
+                    help="validate content/ instead: a strict build into a scratch folder "
+                         "(front matter, topics, tags, links); public/ is not touched")
     ch.set_defaults(run=cmd_check)
+
+    it = sub.add_parser("init", help="create a new site: site.yaml, content/, feeds/")
+    it.add_argument("dir", metavar="DIR", help="folder for the new site (created if missing)")
+    it.set_defaults(run=cmd_init)
+
+    nw = sub.add_parser("new", help="create content/<slug>.md for a hand-written article")
+    nw.add_argument("title", metavar="TITLE", help='the title, e.g. "旋转式位置编码"')
+    nw.add_argument("--topic", help="topic slug (default: default_topic)")
+    nw.add_argument("--tags", metavar="A,B", help="comma-separated tags")
+    nw.add_argument("--date", metavar="YYYY-MM-DD", help="the article's date (default: today)")
+    nw.add_argument("--config", default="site.yaml", help="site config (default: site.yaml)")
+    nw.set_defaults(run=cmd_new)
 
     se = sub.add_parser("serve", help="preview the site, rebuilding and reloading on every edit")
     se.add_argument("--config", default="site.yaml", help="site config (default: site.yaml)")

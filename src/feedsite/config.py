@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 
 from .errors import BuildFailed, Report, SourceError
+from .slugs import SLUG_RE, slugify_title
 
 
 @dataclass(frozen=True)
@@ -136,12 +137,13 @@ def load_config(path: Path) -> SiteConfig:
     topic_nodes = _nodes(top.get("topics"))
     topics = [(_topic(reader, n), reader.line(n)) for n in topic_nodes]
     tag_lines = [(_tag(reader, n), reader.line(n)) for n in _nodes(top.get("tags"))]
-    tags = tuple(t for t, _ in tag_lines if t)
     topics = [(t, line) for t, line in topics if t]
+    tags = [(t, line) for t, line in tag_lines if t]
     _check_references(reader, top, topics, tags)
-    for tag, line in tag_lines:
-        for unknown in [t for t in (tag.topics if tag else ()) if t not in {x.slug for x, _ in topics}]:
+    for tag, line in tags:
+        for unknown in [t for t in tag.topics if t not in {x.slug for x, _ in topics}]:
             report.error(shown, line, f"tag '{tag.name}' names unknown topic '{unknown}'")
+    tags = tuple(t for t, _ in tags)
     topics = tuple(t for t, _ in topics)
     report.raise_if_errors()
     get = lambda key, default: top[key][0] if key in top else default  # noqa: E731
@@ -180,6 +182,7 @@ def _topic(reader: _Reader, node) -> Topic | None:
     if bad:
         reader.report.error(reader.path, reader.line(fields["keywords"][1]),
                             f"keyword weights must be integers: {', '.join(map(str, bad))}")
+    _check_slug(reader, fields["slug"], "topic")
     return Topic(
         slug=fields["slug"][0], name=fields["name"][0],
         description=fields.get("description", ("", None))[0],
@@ -193,12 +196,20 @@ def _tag(reader: _Reader, node) -> TagRule | None:
     if "name" not in fields:
         reader.report.error(reader.path, reader.line(node), "a tag needs a 'name'")
         return None
-    from .slugs import slugify_title
-
+    if "slug" in fields:
+        _check_slug(reader, fields["slug"], "tag")
     name = fields["name"][0]
     return TagRule(name=name, slug=fields.get("slug", (slugify_title(name), None))[0],
                    aliases=tuple(map(str, fields.get("aliases", ([], None))[0])),
                    topics=tuple(map(str, fields.get("topics", ([], None))[0])))
+
+
+def _check_slug(reader: _Reader, entry: tuple, what: str) -> None:
+    """A slug names a folder and a URL: lowercase ASCII letters, digits and '-'."""
+    slug, node = entry
+    if not SLUG_RE.fullmatch(slug):
+        reader.report.error(reader.path, reader.line(node),
+                            f"{what} slug '{slug}' must be lowercase ASCII letters, digits and '-'")
 
 
 def _check_references(reader: _Reader, top: dict, topics, tags) -> None:
@@ -208,7 +219,7 @@ def _check_references(reader: _Reader, top: dict, topics, tags) -> None:
         reader.report.error(reader.path, reader.line(top["default_topic"][1]),
                             f"default_topic '{top['default_topic'][0]}' is not a topic")
     seen = set()
-    names = {t.name for t in tags}
+    names = {t.name for t, _ in tags}
     for topic, line in topics:
         if topic.slug in seen:
             reader.report.error(reader.path, line, f"topic slug '{topic.slug}' is defined twice")
@@ -216,3 +227,10 @@ def _check_references(reader: _Reader, top: dict, topics, tags) -> None:
         for missing in [n for n in topic.fallback_tags if n not in names]:
             reader.report.error(reader.path, line,
                                 f"topic '{topic.slug}' falls back to unknown tag '{missing}'")
+    first: dict[tuple[str, str], int] = {}
+    for tag, line in tags:
+        for key in (("name", tag.name), ("slug", tag.slug)):
+            if key in first:
+                reader.report.error(reader.path, line, f"tag {key[0]} '{key[1]}' is already used "
+                                                       f"by the tag at line {first[key]}")
+            first.setdefault(key, line)

@@ -88,9 +88,30 @@ def prose_only(text: str) -> str:
     return " ".join(s.text for s in split_spans(text) if s.kind == PROSE)
 
 
+@dataclass(frozen=True)
+class FormulaCounts:
+    typeset: int  # inline and display formulas, the ones MathJax typesets
+    lost: int  # `[Math]` / `[公式]` markers: formulas lost upstream
+    cut: int  # formulas the feed cut off mid-way (an unclosed opener)
+
+
+def formula_counts(text: str) -> FormulaCounts:
+    """The one count of a text's formulas, by kind; the extractor's front matter
+    (`formula_fields`) and the builder's notes both come from it."""
+    kinds = [s.kind for s in split_spans(text)]
+    return FormulaCounts(typeset=kinds.count(INLINE) + kinds.count(DISPLAY),
+                         lost=kinds.count(LOST), cut=kinds.count(UNCLOSED))
+
+
+def formula_fields(text: str) -> dict[str, int]:
+    """Front matter keys counting the formulas a reader will not see typeset."""
+    counts = formula_counts(text)
+    return {"lost_formulas": counts.lost, "cut_formulas": counts.cut}
+
+
 def count_formulas(text: str) -> int:
-    return sum(1 for s in split_spans(text) if s.is_math)
+    return formula_counts(text).typeset
 
 
 def count_lost(text: str) -> int:
-    return sum(1 for s in split_spans(text) if s.kind == LOST)
+    return formula_counts(text).lost

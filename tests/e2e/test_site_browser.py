@@ -1,5 +1,6 @@
-"""The built site in real Chromium: clean loads, MathJax, search, tag cloud,
-XSS safety, mobile and dark layouts, and a subpath deployment.
+"""The built site in real Chromium: clean loads, typeset math (with no MathJax
+script), page weight, search, tag cloud, XSS safety, mobile and dark layouts,
+and a subpath deployment.
 
 Every HTML page of the real site is visited once (the `visited` fixture); the
 tests below then assert different things about those visits.
@@ -11,14 +12,18 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import CONTENT, copy_corpus
+from conftest import CONTENT, ROOT, copy_corpus
 from siteprobe import CHROMIUM, CHROMIUM_ARGS, Tab, build_copy, build_site, opened, serve
 
 pytestmark = pytest.mark.browser
 
 # A result is rendered as a placeholder first; its link appears once its data has loaded.
 RESULT = ".pagefind-ui__result .pagefind-ui__result-link"
-MATHJAX = "tex-chtml.js"
+FONTS = "/assets/mathjax/fonts/"
+ARTIFACTS = ROOT / "test-artifacts"  # git-ignored: screenshots for a person to look at
+MAX_JS, MAX_BYTES = 30_000, 250_000  # per math article, fonts included
+# TeX a reader must never see: a delimiter, or a control word such as \frac.
+RAW_TEX = r"/\\[()[\]]|\\[a-zA-Z]+/g"
 
 
 # --- fixtures (here, not in tests/e2e/conftest.py: the unit tests do `from conftest
@@ -92,17 +97,23 @@ def luminance(css_color: str) -> float:
     return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
 
 
+def math_articles() -> list[str]:
+    return [slug for slug, s in sources().items() if s["formulas"]]
+
+
 @pytest.fixture(scope="module")
 def visited(context, site, site_dir) -> dict[str, dict]:
-    """Load every page once: url path -> {log, mjx, merror}."""
+    """Load every page once: url path -> {log, body, mjx, merror, raw}."""
     out = {}
     tab = Tab(context)
     try:
         for path in page_urls(site_dir):
             log = tab.visit(site + path)
-            counts = tab.page.evaluate("""() => ({
+            counts = tab.page.evaluate(f"""() => ({{
+                body: document.querySelectorAll('.article .body mjx-container').length,
                 mjx: document.querySelectorAll('mjx-container').length,
-                merror: document.querySelectorAll('mjx-merror').length})""")
+                merror: document.querySelectorAll('mjx-merror').length,
+                raw: document.body.innerText.match({RAW_TEX}) || []}})""")
             out[path] = {"log": log, **counts}
     finally:
         tab.close()
@@ -118,30 +129,58 @@ def test_every_page_loads_cleanly_and_offline(visited, site_dir):
     assert not problems, "\n".join(problems)
 
 
-def test_mathjax_typesets_every_formula_of_every_article(visited):
+def test_every_formula_shows_typeset_with_no_error_nor_raw_tex(visited):
     src = sources()
     articles = {p: v for p, v in visited.items() if p.startswith("/articles/")}
     assert {f"/articles/{slug}/" for slug in src} == set(articles)
-    wrong = [f"{slug}: {articles[f'/articles/{slug}/']['mjx']} mjx-container, "
+    wrong = [f"{slug}: {articles[f'/articles/{slug}/']['body']} mjx-container, "
              f"source has {s['formulas']} formulas"
-             for slug, s in src.items() if articles[f"/articles/{slug}/"]["mjx"] != s["formulas"]]
+             for slug, s in src.items() if articles[f"/articles/{slug}/"]["body"] != s["formulas"]]
     assert not wrong, "\n".join(wrong)
     errors = [f"{p}: {v['merror']} mjx-merror" for p, v in visited.items() if v["merror"]]
     assert not errors, "\n".join(errors)
-    assert max(s["formulas"] for s in src.values()) > 0, "no article has math: the check is vacuous"
-    assert sum(v["mjx"] for v in articles.values()) == sum(s["formulas"] for s in src.values())
+    raw = {slug: articles[f"/articles/{slug}/"]["raw"] for slug in math_articles()}
+    assert len(raw) == 8 and not any(raw.values()), raw
+    assert sum(v["body"] for v in articles.values()) == sum(s["formulas"] for s in src.values())
 
 
-def test_mathjax_loads_only_where_there_is_math(visited):
-    src = sources()
-    loads = {p: any(u.endswith("/" + MATHJAX) for u in v["log"].requests) for p, v in visited.items()}
-    leetcode = [s for s, a in src.items() if "LeetCode" in a["tags"] and a["formulas"] == 0]
-    assert leetcode, "no LeetCode article without formulas in content/"
-    assert not loads["/"] and not loads[f"/articles/{leetcode[0]}/"]
-    for path, loaded in loads.items():
-        slug = path.removeprefix("/articles/").rstrip("/")
-        expected = path.startswith("/articles/") and src[slug]["formulas"] > 0
-        assert loaded == expected, f"{path}: loads MathJax {loaded}, has math {expected}"
+def test_no_page_runs_mathjax_and_fonts_come_only_with_math(visited):
+    scripts = [u for v in visited.values() for u in v["log"].requests
+               if "mathjax" in u.lower() and not u.endswith(".woff")]
+    assert scripts == []
+    for path, v in visited.items():
+        fonts = [u for u in v["log"].requests if u.endswith((".woff", ".woff2"))]
+        assert all(FONTS in u for u in fonts), (path, fonts)
+        if not v["mjx"]:
+            assert not fonts, f"{path} shows no formula but loads {fonts}"
+    assert any(v["mjx"] and not v["body"] for v in visited.values()), "no card shows a formula"
+
+
+def test_math_articles_are_light(browser, site):
+    """Each math article, loaded with an empty cache: at most 30 KB of script and
+    250 KB in all, fonts included, and the fonts it uses come from the site."""
+    weights = {}
+    for slug in math_articles():
+        ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+        try:
+            responses = []
+            page = ctx.new_page()
+            page.on("requestfinished", lambda r, got=responses: got.append(r))
+            page.goto(f"{site}/articles/{slug}/", wait_until="load")
+            page.evaluate("() => document.fonts.ready.then(() => true)")
+            page.wait_for_load_state("networkidle")
+            sizes = [(r, r.sizes()) for r in responses]
+            total = sum(z["responseBodySize"] + z["responseHeadersSize"] for _, z in sizes)
+            js = sum(z["responseBodySize"] for r, z in sizes if r.resource_type == "script")
+            fonts = [r.url for r in responses if r.resource_type == "font"]
+            weights[slug] = (total, js, len(fonts))
+            assert fonts and all(FONTS in u for u in fonts), (slug, fonts)
+        finally:
+            ctx.close()
+    print("\nmath articles, bytes in all / of script / fonts: "
+          + "; ".join(f"{s[:20]} {t} / {j} / {n}" for s, (t, j, n) in weights.items()))
+    assert all(js <= MAX_JS for _, js, _ in weights.values()), weights
+    assert all(total <= MAX_BYTES for total, _, _ in weights.values()), weights
 
 
 # --- tag cloud ------------------------------------------------------------------------
@@ -195,25 +234,64 @@ def most_math_article() -> str:
     return max(src, key=lambda s: src[s]["formulas"])
 
 
+# Per display formula on a page: does its box scroll, does the box say so, and
+# is each equation number inside the visible part of the box?
+DISPLAY_JS = """() => [...document.querySelectorAll('.article .body .math-display')].map(box => {
+    const b = box.getBoundingClientRect();
+    return {
+        scrolls: box.scrollWidth > box.clientWidth + 1,
+        overflowX: getComputedStyle(box).overflowX,
+        cue: getComputedStyle(box).backgroundImage,
+        tags: [...box.querySelectorAll('mjx-labels mjx-mtd')].map(t => {
+            const r = t.getBoundingClientRect();
+            return {left: r.left, right: r.right, box: [b.left, b.right],\n                    inside: r.left >= b.left - 1 && r.right <= b.right + 1};
+        }),
+    };
+})"""
+CONTRAST_JS = """() => [getComputedStyle(document.querySelector('.article .body mjx-container')).color,
+                   getComputedStyle(document.body).backgroundColor]"""
+
+
+def contrast(a: str, b: str) -> float:
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_mobile_layout_has_no_horizontal_overflow(browser, site, tmp_path, scheme):
+def test_phone_layout_of_every_math_article(browser, site, scheme):
+    """At 390 px: no page scrolls sideways, a wide display formula scrolls in its
+    own box with a visible cue, equation numbers stay in view, formulas are
+    legible on the scheme's background. Screenshots go to test-artifacts/."""
+    ARTIFACTS.mkdir(exist_ok=True)
     ctx = browser.new_context(viewport={"width": 390, "height": 844}, color_scheme=scheme,
                               device_scale_factor=2, is_mobile=True, has_touch=True)
+    boxes = []
     try:
-        for name, path in [("home", "/"), ("article", f"/articles/{most_math_article()}/"),
-                           ("tags", "/tags/")]:
+        pages = [("home", "/"), ("tags", "/tags/")] + [(s, f"/articles/{s}/") for s in math_articles()]
+        for name, path in pages:
             with opened(ctx, site + path) as (page, log):
                 assert not log.problems, log.problems
                 width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
                 assert width[0] <= width[1], f"{path} overflows horizontally: {width}"
                 background = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
-                page.screenshot(path=str(tmp_path / f"{scheme}-{name}.png"), full_page=True)
+                page.screenshot(path=str(ARTIFACTS / f"390-{scheme}-{name}.png"), full_page=True)
+                if path.startswith("/articles/"):
+                    boxes += page.evaluate(DISPLAY_JS)
+                    color, bg = page.evaluate(CONTRAST_JS)
+                    assert contrast(color, bg) >= 7, (path, color, bg)
             if scheme == "dark":
                 assert luminance(background) < 0.3, f"{path}: dark scheme background {background}"
             else:
                 assert luminance(background) > 0.7, f"{path}: light scheme background {background}"
     finally:
         ctx.close()
+    wide = [b for b in boxes if b["scrolls"]]
+    assert wide, "no display formula is wider than a phone: the scrolling checks are vacuous"
+    for box in wide:
+        assert box["overflowX"] == "auto" and box["cue"].count("gradient(") == 4, box
+    tags = [t for b in boxes for t in b["tags"]]
+    assert len(tags) == 2, tags  # \tag{1} and \tag{2} of the reparameterization article
+    assert all(t["inside"] for t in tags), tags
 
 
 # --- XSS ------------------------------------------------------------------------------
@@ -334,8 +412,8 @@ def test_hostile_page_in_search_results_is_harmless(context, xss_site):
 
 
 def test_math_cannot_smuggle_links_or_requests(browser, tmp_path):
-    """TeX reaches MathJax verbatim, and MathJax autoloads its `html` extension
-    for \\href, \\style and \\class: a formula must still not become a live
+    """TeX reaches MathJax verbatim at build time, with its `html` extension for
+    \\href, \\style and \\class: a formula must still not become a live
     javascript: link or fetch something from another host."""
     body = ("---\ntitle: href probe\ntopic: algorithms\ntags: [LeetCode]\n---\n"
             "Click \\(\\href{javascript:window.__pwned=1}{x^2}\\) and "
@@ -345,7 +423,7 @@ def test_math_cannot_smuggle_links_or_requests(browser, tmp_path):
     found = []
     try:
         with serve(out) as origin, opened(ctx, f"{origin}/articles/href-probe/") as (page, log):
-            assert page.locator("mjx-container").count() == 2
+            assert page.locator(".article .body mjx-container").count() == 2
             found += [f"javascript: link in math: {h}" for h in page.eval_on_selector_all(
                 "mjx-container a[href]", "as => as.map(a => a.getAttribute('href'))")
                 if h.strip().lower().startswith("javascript:")]
@@ -385,12 +463,14 @@ def test_site_works_under_a_subpath(context, tmp_path_factory):
                 if "search" in path:
                     page.wait_for_selector(RESULT, timeout=10_000)
                 hrefs = page.eval_on_selector_all("a[href]", "as => as.map(a => a.getAttribute('href'))")
-                mjx = page.locator("mjx-container").count()
+                mjx = page.locator(".article .body mjx-container").count()
+                fonts = [u for u in log.requests if u.endswith(".woff")]
                 merror = page.locator("mjx-merror").count()
             assert not log.problems, (path, log.problems)
             bad = [h for h in hrefs if not h.startswith(("/notes/", "#", "http"))]
             assert not bad, (path, bad)
             if "articles" in path:
                 assert mjx == sources()[article]["formulas"] > 0 and merror == 0, (mjx, merror)
+                assert fonts and all("/notes/assets/mathjax/fonts/" in u for u in fonts), fonts
             if "search" in path:
                 assert any(h.startswith("/notes/articles/") for h in hrefs), hrefs

@@ -35,7 +35,7 @@ def test_real_site_has_every_page_kind(built, config):
     assert sorted(p.name for p in (built / "topics").iterdir()) == sorted(t.slug for t in config.topics)
     assert len(list((built / "tags").glob("*/index.html"))) >= 30
     for name in ("atom.xml", "sitemap.xml", "robots.txt", "search/index.html", "pagefind/pagefind.js",
-                 "assets/mathjax/tex-chtml.js", "assets/style.css"):
+                 "assets/mathjax/fonts/MathJax_Main-Regular.woff", "assets/style.css"):
         assert (built / name).is_file(), name
 
 
@@ -59,13 +59,14 @@ def test_atom_feed_and_sitemap_are_valid_xml(built):
     assert len(locs) == len(pages) and all(l.startswith("https://") for l in locs)
 
 
-def test_mathjax_loads_only_on_pages_with_math(built):
-    with_math = (built / "articles/xuan-zhuan-shi-wei-zhi-bian-ma-rope").exists()
-    assert with_math
+def test_math_is_typeset_in_the_html_with_no_mathjax_script(built):
     lc = (built / "articles/76-zui-xiao-fu-gai-zi-chuan/index.html").read_text()
     diffusion = (built / "articles/ddpm-guan-jian-dian/index.html").read_text()
-    assert "tex-chtml.js" not in lc and "tex-chtml.js" in diffusion
-    assert "tex-chtml.js" not in (built / "index.html").read_text()
+    assert "<mjx-container" in diffusion and "<mjx-assistive-mml" in diffusion
+    assert "<mjx-container" not in lc and "@font-face" not in lc  # no math, no math CSS
+    pages = [p for p in built.rglob("*.html") if "pagefind" not in p.parts]
+    assert not [p for p in pages if "mathjax" in p.read_text().replace("assets/mathjax/fonts/", "")]
+    assert not list(built.rglob("tex-chtml.js")) and not (built / "assets/mathjax-config.js").exists()
 
 
 def test_truncated_and_lost_formula_notes(built):

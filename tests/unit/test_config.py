@@ -50,3 +50,16 @@ def test_invalid_yaml_and_subpath(tmp_path):
     path.write_text("title: t\nbase_url: https://example.org/notes\ndefault_topic: a\ntags: []\n"
                     "topics: [{slug: a, name: A}]\n", encoding="utf-8")
     assert load_config(path).base_path == "/notes/"
+
+
+def test_topic_and_tag_slugs_are_checked_with_their_line(tmp_path):
+    text = ("title: t\nbase_url: /\ndefault_topic: a\ntopics:\n  - {slug: a, name: A}\n"
+            "  - slug: Bad Slug\n    name: B\n"
+            "tags:\n  - {name: 扩散模型}\n  - {name: RoPE, slug: ../rope}\n  - {name: 扩散模型}\n"
+            "  - {name: 位置, slug: kuo-san-mo-xing}\n")
+    assert problems(tmp_path, text) == [
+        "site.yaml:6: error: topic slug 'Bad Slug' must be lowercase ASCII letters, digits and '-'",
+        "site.yaml:10: error: tag slug '../rope' must be lowercase ASCII letters, digits and '-'",
+        "site.yaml:11: error: tag name '扩散模型' is already used by the tag at line 9",
+        "site.yaml:11: error: tag slug 'kuo-san-mo-xing' is already used by the tag at line 9",
+        "site.yaml:12: error: tag slug 'kuo-san-mo-xing' is already used by the tag at line 9"]

@@ -69,15 +69,18 @@ def test_math_in_heading_list_and_emphasis():
     assert '<li>项 <span class="math math-display">\\[c_1\\]</span></li>' in out.html
     assert '<em>强调 <span class="math math-inline">\\(b_*\\)</span></em>' in out.html
     assert out.formula_count == 4
-    assert out.toc == (Heading(2, "损失 \\(L_2\\)", "sun-shi-l-2"),)
+    assert out.toc == (Heading(2, "损失 \\(L_2\\)", "sun-shi-l-2",
+                               '损失 <span class="math math-inline">\\(L_2\\)</span>'),)
+    # Each formula in the order of the HTML, with the body line it starts on.
+    assert [(f.tex, f.display, line) for f, line in out.formulas] == [
+        ("L_2", False, 0), ("a_1*b", False, 2), ("c_1", True, 3), ("b_*", False, 5)]
 
 
-def test_unclosed_formula_is_shown_but_not_typeset():
+def test_unclosed_formula_is_marked_not_typeset_nor_shown_raw():
     out = render_markdown("其中 \\(x_1 * y < z")
-    assert out.html == ('<p>其中 <span class="math-cut" title="公式在摘录中被截断">'
-                        '\\(x_1 * y &lt; z</span></p>\n')
-    assert 'class="math ' not in out.html
-    assert out.formula_count == 0 and not out.has_math
+    assert out.html == '<p>其中 <span class="math-cut">公式在摘录中被截断</span></p>\n'
+    assert 'class="math ' not in out.html and "x_1" not in out.html
+    assert out.formula_count == 0 and not out.has_math and out.cut_count == 1
 
 
 def test_lost_markers_are_counted_and_stay_visible():
@@ -100,8 +103,8 @@ def test_chinese_headings_get_unique_pinyin_anchors_and_toc():
     assert '<h4 id="xi-jie">细节</h4>' in out.html
     for anchor in ("ti-mu", "ti-mu-2", "ti-mu-3"):
         assert f'<h2 id="{anchor}">题目</h2>' in out.html
-    assert out.toc == (Heading(2, "题目", "ti-mu"), Heading(3, "示例 1:", "shi-li-1"),
-                       Heading(2, "题目", "ti-mu-2"), Heading(2, "题目", "ti-mu-3"))
+    assert [(h.level, h.text, h.anchor) for h in out.toc] == [
+        (2, "题目", "ti-mu"), (3, "示例 1:", "shi-li-1"), (2, "题目", "ti-mu-2"), (2, "题目", "ti-mu-3")]
 
 
 def test_restored_leetcode_excerpt_has_section_anchors():

@@ -1,4 +1,14 @@
-from feedsite.spans import DISPLAY, INLINE, LOST, PROSE, UNCLOSED, count_formulas, split_spans
+from feedsite.spans import (
+    DISPLAY,
+    INLINE,
+    LOST,
+    PROSE,
+    UNCLOSED,
+    count_formulas,
+    formula_counts,
+    formula_fields,
+    split_spans,
+)
 
 
 def kinds(text):
@@ -28,3 +38,11 @@ def test_cut_off_formula_is_unclosed_not_math():
 def test_lost_markers_and_dollars():
     assert kinds("[Math] 与 [公式],$5 到 $10") == [
         (LOST, "[Math]"), (PROSE, " 与 "), (LOST, "[公式]"), (PROSE, ",$5 到 $10")]
+
+
+def test_formula_counts_and_front_matter_fields_agree():
+    text = r"设 \(x\) 与 \[y\],[Math] 丢失,最后 \(p(x_i \mid..."
+    counts = formula_counts(text)
+    assert (counts.typeset, counts.lost, counts.cut) == (2, 1, 1)
+    assert formula_fields(text) == {"lost_formulas": 1, "cut_formulas": 1}
+    assert formula_fields("无公式") == {"lost_formulas": 0, "cut_formulas": 0}

@@ -1,12 +1,13 @@
-"""Static assets every built site carries: MathJax and the Pagefind search index.
+"""Static assets every built site carries: MathJax's fonts and the Pagefind search index.
 
 Both must work offline: nothing is fetched at build time or when a reader opens
-a page, so MathJax is copied from the installed `django-static-mathjax` package
-and Pagefind runs from the binary shipped in `pagefind_bin_extended`.
+a page. Formulas are typeset at build time (typeset.py), so no MathJax script
+reaches the site; only the fonts its CSS names are copied, from the installed
+`django-static-mathjax` package. Pagefind runs from the binary shipped in
+`pagefind_bin_extended`.
 """
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
@@ -16,13 +17,10 @@ from pathlib import Path
 
 from ..errors import BuildFailed, SourceError
 
-# What a page needs to typeset TeX with CHTML output, relative to MathJax's es5/
-# folder. The layout under `dest` mirrors es5/ because tex-chtml.js finds its
-# fonts ("[mathjax]/output/chtml/fonts/woff-v2") and its TeX extensions
-# ("[mathjax]/input/tex/extensions", used by \require and autoload) relative to
-# the URL it was itself loaded from.
-MATHJAX_FILES = ("tex-chtml.js", "ui/safe.js")
-MATHJAX_DIRS = ("output/chtml/fonts/woff-v2", "input/tex/extensions")
+# MathJax 3.2.2 keeps its CHTML fonts here. The folder says woff-v2, but the
+# files are WOFF 1.0 (their magic is "wOFF"); real WOFF2 would save only about
+# a tenth (348 KB to 312 KB for all of them) at the cost of fontTools.
+FONTS_DIR = "output/chtml/fonts/woff-v2"
 
 INSTALL_HINT = "run `make site` to install the site's dependencies"
 
@@ -39,70 +37,31 @@ def mathjax_es5_dir() -> Path:
             f"MathJax is not installed (python package django-static-mathjax); {INSTALL_HINT}")])
     for root in spec.submodule_search_locations:
         es5 = Path(root) / "static" / "mathjax" / "es5"
-        if (es5 / "tex-chtml.js").is_file():
+        if (es5 / "startup.js").is_file() and (es5 / "adaptors" / "liteDOM.js").is_file():
             return es5
     raise BuildFailed([SourceError(
         "site.yaml", 0,
-        f"the installed mathjax package has no static/mathjax/es5/tex-chtml.js; {INSTALL_HINT}")])
+        f"the installed mathjax package has no static/mathjax/es5/startup.js and adaptors/liteDOM.js; "
+        f"{INSTALL_HINT}")])
 
 
-def copy_mathjax(dest: Path) -> list[Path]:
-    """Copy tex-chtml.js, its woff-v2 fonts and the TeX extensions into `dest`.
+def copy_math_fonts(dest: Path) -> list[Path]:
+    """Copy MathJax's CHTML fonts into `dest`; returns the written files, sorted.
 
-    Returns the written files in sorted order. About 2.1 MB in total.
+    All of them (about 350 KB on disk): a page's CSS names only the fonts its
+    glyphs use and a browser fetches only those, while the preview, which
+    rewrites pages in place, can show a new formula without copying fonts again.
     """
-    es5 = mathjax_es5_dir()
-    sources = [es5 / name for name in MATHJAX_FILES]
-    for sub in MATHJAX_DIRS:
-        if not (es5 / sub).is_dir():
-            raise BuildFailed([SourceError(
-                "site.yaml", 0, f"MathJax is incomplete, {es5 / sub} is missing; {INSTALL_HINT}")])
-        sources.extend(p for p in (es5 / sub).rglob("*") if p.is_file())
+    fonts = mathjax_es5_dir() / FONTS_DIR
+    if not fonts.is_dir():
+        raise BuildFailed([SourceError(
+            "site.yaml", 0, f"MathJax is incomplete, {fonts} is missing; {INSTALL_HINT}")])
+    dest.mkdir(parents=True, exist_ok=True)
     written = []
-    for src in sorted(sources):
-        target = dest / src.relative_to(es5)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(src, target)  # contents only: build output need not keep package mtimes
-        written.append(target)
+    for src in sorted(fonts.glob("*.woff")):
+        shutil.copyfile(src, dest / src.name)  # contents only: build output need not keep package mtimes
+        written.append(dest / src.name)
     return written
-
-
-def mathjax_config_js() -> str:
-    """The `window.MathJax = {...}` script that must run before tex-chtml.js.
-
-    Only spans with class `math` are typeset: the site puts `tex2jax_ignore` on
-    <body>, so a stray \\(x\\) in prose or code stays text, and `$` is never a
-    delimiter because Chinese notes talk about prices ("$5 到 $10").
-
-    No chtml.fontURL or loader path is set: the es5 tex-chtml.js computes
-    "[mathjax]" from document.currentScript, so fonts and extensions load from
-    next to the script whatever the site's URL prefix (checked by the browser
-    test). This holds for a classic <script> (async/defer are fine), not for
-    type="module".
-    """
-    config = {
-        "tex": {
-            "inlineMath": [["\\(", "\\)"]],
-            "displayMath": [["\\[", "\\]"]],
-            # Keep "\$" as written; no `$` delimiters means nothing to escape.
-            "processEscapes": False,
-        },
-        "options": {
-            "ignoreHtmlClass": "tex2jax_ignore",
-            "processHtmlClass": "math",
-            # Formulas come from outside feeds: \href, \style, \class and
-            # \cssId (the autoloaded html extension) must not smuggle a
-            # javascript: link or a request to another host into the page.
-            "safeOptions": {
-                "allow": {"URLs": "safe", "classes": "safe", "cssIDs": "safe", "styles": "safe"},
-                "safeProtocols": {"http": True, "https": True, "file": False,
-                                  "javascript": False, "data": False},
-            },
-        },
-        # ui/safe filters what the html extension puts into the page.
-        "loader": {"load": ["ui/safe"]},
-    }
-    return "window.MathJax = " + json.dumps(config, indent=2) + ";\n"
 
 
 def build_search_index(site_dir: Path) -> None:

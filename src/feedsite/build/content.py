@@ -17,8 +17,8 @@ from ..slugs import SLUG_RE
 _SCHEMA = {
     "title": (str, True), "slug": (str, False), "topic": (str, True), "tags": (list, False),
     "date": (str, False), "summary": (str, False), "sources": (list, False),
-    "truncated": (bool, False), "lost_formulas": (int, False), "id": (str, False),
-    "fingerprint": (str, False), "aliases": (list, False), "status": (str, False),
+    "truncated": (bool, False), "lost_formulas": (int, False), "cut_formulas": (int, False),
+    "id": (str, False), "fingerprint": (str, False), "aliases": (list, False), "status": (str, False),
     "title_source": (str, False),
 }
 STATUSES = ("published", "retired")  # a retired article is kept in content/ but not built
@@ -37,7 +37,7 @@ class Article:
     truncated: bool
     body: str
     path: str  # as shown to the user
-    body_line: int
+    body_line: int  # file line of the body's first line
     key_lines: tuple[tuple[str, int], ...] = ()  # front matter key -> file line
     id: str = ""  # the extractor's stable id: the Atom entry id survives a new slug
     aliases: tuple[str, ...] = ()  # old slugs that redirect here
@@ -110,7 +110,9 @@ def parse_article(shown: str, text: str, config: SiteConfig) -> tuple[Article | 
         date=fields.get("date", ""), summary=fields.get("summary", ""),
         sources=tuple(map(str, fields.get("sources") or [])),
         truncated=fields.get("truncated", False), body=parts.body.strip("\n"),
-        path=shown, body_line=parts.body_line, key_lines=tuple(sorted(lines.items())),
+        path=shown, key_lines=tuple(sorted(lines.items())),
+        # The body's blank opening lines are stripped; its first line is then further down.
+        body_line=parts.body_line + len(parts.body) - len(parts.body.lstrip("\n")),
         id=str(fields.get("id") or ""), aliases=tuple(aliases), status=status,
     ), []
 

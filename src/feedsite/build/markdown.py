@@ -4,7 +4,8 @@ Markdown parsers mangle LaTeX: `\\(a_1*b\\)` turns into `(a_1<em>…`. So every
 span that `split_spans` does not call prose (math, cut-off math, lost-formula
 markers) is swapped for an opaque placeholder before parsing and swapped back
 after rendering. The formula text then reaches the HTML byte for byte, with only
-`&`, `<` and `>` escaped, which the browser undoes before MathJax reads it.
+`&`, `<` and `>` escaped, in a span that `formulas.place` later swaps for what
+MathJax made of it.
 
 Placeholders are `S<index>S`, where S is a private-use character that occurs
 nowhere in the body (nor in a numeric character reference in it), so nothing in
@@ -30,13 +31,15 @@ from pygments.util import ClassNotFound
 
 from ..slugs import slugify_title, unique_slug
 from ..spans import DISPLAY, INLINE, LOST, PROSE, UNCLOSED, Span, split_spans
+from .formulas import Formula
 
 
 @dataclass(frozen=True)
 class Heading:
     level: int
-    text: str
+    text: str  # as typed, formulas included
     anchor: str
+    html: str = ""  # the text escaped, its formulas in math spans (for the table of contents)
 
 
 @dataclass(frozen=True)
@@ -46,15 +49,18 @@ class Rendered:
     has_math: bool  # at least one inline/display formula
     formula_count: int  # number of inline+display formulas emitted
     lost_count: int  # number of [Math]/[公式] placeholders
+    cut_count: int = 0  # formulas the feed cut off (shown as a marker, never typeset)
+    formulas: tuple[tuple[Formula, int], ...] = ()  # each formula in the HTML, with its body line (from 0)
 
 
 # Display math is a <span>, not a <div>: in these notes it sits mid-paragraph,
-# and a div inside <p> is invalid HTML. Cut-off math lacks the class "math" so
-# MathJax never tries to typeset half a formula.
+# and a div inside <p> is invalid HTML. Half a formula cut off by the feed is not
+# typeset, nor shown as raw TeX: a marker says what happened.
+CUT_MARKER = "公式在摘录中被截断"
 _MARKUP = {
     INLINE: '<span class="math math-inline">{}</span>',
     DISPLAY: '<span class="math math-display">{}</span>',
-    UNCLOSED: '<span class="math-cut" title="公式在摘录中被截断">{}</span>',
+    UNCLOSED: f'<span class="math-cut">{CUT_MARKER}</span>',
     LOST: '<span class="lost-formula" role="img" aria-label="公式缺失" '
           'title="此处的公式在来源中已丢失">{}</span>',
 }
@@ -153,13 +159,17 @@ def render_markdown(body: str, title: str = "") -> Rendered:
     md = _parser()
     s = _sentinel(body)
     protected: list[Span] = []
+    lines: list[int] = []  # body line of each protected span
     parts = []
+    line = 0
     for span in split_spans(body):
         if span.kind == PROSE:
             parts.append(span.text)
         else:
             parts.append(f"{s}{len(protected)}{s}")
             protected.append(span)
+            lines.append(line)
+        line += span.text.count("\n")
 
     raw = re.compile(f"{re.escape(s)}([0-9]+){re.escape(s)}")
     enc = re.escape(mdurl.encode(s))
@@ -183,16 +193,26 @@ def render_markdown(body: str, title: str = "") -> Rendered:
     rendered = md.renderer.render(tokens, md.options, env)
 
     counts = dict.fromkeys(_MARKUP, 0)
+    formulas = []
 
     def markup(m: re.Match) -> str:
-        span = protected[int(m.group(1))]
+        index = int(m.group(1))
+        span = protected[index]
         counts[span.kind] += 1
+        if span.is_math:
+            formulas.append((Formula.of(span.text), lines[index]))
         return _MARKUP[span.kind].format(html.escape(span.text, quote=False))
 
     out = raw.sub(markup, rendered)
-    formulas = counts[INLINE] + counts[DISPLAY]
-    return Rendered(html=out, toc=toc, has_math=formulas > 0,
-                    formula_count=formulas, lost_count=counts[LOST])
+    return Rendered(html=out, toc=toc, has_math=bool(formulas), formula_count=len(formulas),
+                    lost_count=counts[LOST], cut_count=counts[UNCLOSED], formulas=tuple(formulas))
+
+
+def inline_markup(text: str) -> str:
+    """Plain text (a heading, a summary) as HTML: escaped, its formulas in math spans."""
+    return "".join(html.escape(span.text, quote=False) if span.kind == PROSE
+                   else _MARKUP[span.kind].format(html.escape(span.text, quote=False))
+                   for span in split_spans(text))
 
 
 def _restore_in_place(tokens: list[Token], plain, url, in_attr: bool) -> None:
@@ -240,5 +260,5 @@ def _anchor_headings(tokens: list[Token], plain) -> tuple[Heading, ...]:
         tok.attrSet("id", anchor)
         level = int(tok.tag[1])
         if level in _TOC_LEVELS:
-            toc.append(Heading(level=level, text=text, anchor=anchor))
+            toc.append(Heading(level=level, text=text, anchor=anchor, html=inline_markup(text)))
     return tuple(toc)

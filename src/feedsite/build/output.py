@@ -15,6 +15,7 @@ from ..config import SiteConfig
 from ..errors import BuildFailed, shown_path
 from . import assets
 from .check import check_site
+from .pages import FONTS
 from .render import template_dirs
 
 STATIC_DIR = "static"  # inside a templates folder; copied to assets/
@@ -60,8 +61,7 @@ def _stage_and_swap(config: SiteConfig, out_dir: Path, texts: dict[str, str], se
     try:
         write_files(stage, texts)
         copy_static(config, stage)
-        assets.copy_mathjax(stage / "assets" / "mathjax")
-        (stage / "assets" / "mathjax-config.js").write_text(assets.mathjax_config_js(), encoding="utf-8")
+        assets.copy_math_fonts(stage / "assets" / FONTS)
         if search:
             assets.build_search_index(stage)
         if check_links:  # before the swap, so a strict failure leaves the old site in place

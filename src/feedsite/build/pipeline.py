@@ -12,14 +12,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..config import SiteConfig
-from ..errors import Report, SourceError, shown_path
+from ..errors import Report, SourceError, shown_path, warning
 from ..urls import Urls
-from .content import load_articles
+from .content import Article, load_articles
+from .excerpts import excerpt_formulas, summary_formulas
+from .formulas import MathCache
 from .markdown import Rendered, render_markdown
 from .output import copy_static, write_in_place, write_swapped
-from .pages import Page, plan_pages, site_context
+from .pages import Page, path_collisions, plan_pages, site_context
 from .render import make_env, render_template, template_dirs
 from .taxonomy import index_site
+from .typeset import typeset_all
 
 
 @dataclass
@@ -29,6 +32,7 @@ class BuildState:
     parsed: dict = field(default_factory=dict)  # content file -> (stat, Article, problems)
     page_digests: dict[str, str] = field(default_factory=dict)  # output path -> inputs digest
     templates: str = ""  # digest of every template and static file
+    math: MathCache = field(default_factory=MathCache)  # typeset formulas, by TeX and display mode
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,30 @@ def render_bodies(articles, state: BuildState) -> dict[str, Rendered]:
     return out
 
 
+def typeset_formulas(articles: list[Article], rendered: dict[str, Rendered], cache: MathCache
+                     ) -> list[SourceError]:
+    """Typeset every formula of the site (cached ones are not typeset again);
+    each one MathJax rejects is a warning at its line in the content file."""
+    wanted = []
+    for a in articles:
+        body = [f for f, _ in rendered[a.slug].formulas]
+        wanted += body + excerpt_formulas(a, body)
+    typeset_all(wanted, cache)
+    problems = []
+    for a in articles:
+        places = [(f, a.body_line + line) for f, line in rendered[a.slug].formulas]
+        places += [(f, a.line("summary")) for f in summary_formulas(a)]
+        for formula, line in places:
+            error = cache.formulas[formula].error
+            if error:
+                problems.append(warning(a.path, line, f"TeX error in {_short(formula.source)}: {error}"))
+    return problems
+
+
+def _short(source: str, limit: int = 60) -> str:
+    return source if len(source) <= limit else source[: limit - 1] + "…"
+
+
 def build(config: SiteConfig, out_dir: Path | None = None, strict: bool = False,
           state: BuildState | None = None, in_place: bool = False, search: bool = True
           ) -> BuildResult:
@@ -80,8 +108,11 @@ def build(config: SiteConfig, out_dir: Path | None = None, strict: bool = False,
 
     index = index_site(config, articles)
     rendered = render_bodies(index.articles, state)
+    report.extend(typeset_formulas(index.articles, rendered, state.math))
     urls = Urls(config.base_path)
-    pages = plan_pages(config, index, rendered, urls)
+    pages = plan_pages(config, index, rendered, urls, state.math)
+    report.extend(path_collisions(pages))
+    report.raise_if_errors(strict)
     site = site_context(config, index, urls)
 
     templates = _templates_digest(config)

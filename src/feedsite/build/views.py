@@ -5,19 +5,18 @@ tell whether a page's inputs changed by comparing them, and skip it if not.
 """
 from __future__ import annotations
 
-import html
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..urls import Urls
-from .content import Article
+from .excerpts import DESCRIPTION_CHARS, excerpt
+from .formulas import Formula, MathCache, place
 from .markdown import Heading, Rendered
 from .taxonomy import SiteIndex, Tag
 
 CJK_PER_MINUTE = 400
 WORDS_PER_MINUTE = 200
-EXCERPT_CHARS = 110
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['\-][A-Za-z0-9]+)*")
 
@@ -41,10 +40,12 @@ class Card:
     """An article as listed on index, topic and tag pages."""
     title: str
     url: str
-    excerpt: str
+    excerpt: str  # HTML: text and typeset inline formulas
+    excerpt_feed: str  # the same with MathML, for the Atom feed
     topic: Link
     tags: tuple[Link, ...]
     minutes: int
+    formulas: tuple[Formula, ...]  # those of the excerpt, for the page's math CSS
 
 
 @dataclass(frozen=True)
@@ -55,15 +56,18 @@ class ArticleView:
     tags: tuple[Link, ...]
     minutes: int
     html: str
+    feed_html: str  # the body with MathML instead of CHTML, for the Atom feed
     toc: tuple[Heading, ...]
     has_math: bool
     lost_formulas: int
+    cut_formulas: int
     truncated: bool
     sources: tuple[str, ...]
     previous: Link | None
     next: Link | None
     related: tuple[Card, ...]
     description: str
+    formulas: tuple[Formula, ...]  # every formula the page shows, for its math CSS
 
 
 def reading_minutes(body: str) -> int:
@@ -74,28 +78,11 @@ def reading_minutes(body: str) -> int:
     return max(1, math.ceil(cjk / CJK_PER_MINUTE + words / WORDS_PER_MINUTE))
 
 
-_MATH_HTML = re.compile(r'<span class="math[^"]*">.*?</span>', re.S)
-_HEADING_HTML = re.compile(r"<h[1-6][^>]*>.*?</h[1-6]>", re.S)
-_TAG = re.compile(r"<[^>]+>")
-
-
-def plain_excerpt(article: Article, rendered: Rendered, limit: int = EXCERPT_CHARS) -> str:
-    """A summary as a reader sees the text: no markup, no headings, and no raw
-    LaTeX (formulas become `…`), taken from the rendered HTML."""
-    if article.summary:
-        return article.summary
-    text = _TAG.sub("", _HEADING_HTML.sub(" ", _MATH_HTML.sub("…", rendered.html)))
-    prose = " ".join(html.unescape(text).split())
-    # Bodies often open with the words the title was drafted from; say them once.
-    prose = prose.removeprefix(article.title).lstrip(" ,,。:")
-    return prose if len(prose) <= limit else prose[:limit].rstrip() + "…"
-
-
 class ViewBuilder:
     """Builds view models; one per build, holding the index and URL scheme."""
 
-    def __init__(self, index: SiteIndex, urls: Urls, rendered: dict[str, Rendered]):
-        self.index, self.urls, self.rendered = index, urls, rendered
+    def __init__(self, index: SiteIndex, urls: Urls, rendered: dict[str, Rendered], math: MathCache):
+        self.index, self.urls, self.rendered, self.math = index, urls, rendered, math
         self._tags = {t.name: t for t in index.tags}
         self._cards: dict[str, Card] = {}  # a card shows on many pages; build it once
 
@@ -112,20 +99,25 @@ class ViewBuilder:
     def card(self, slug: str) -> Card:
         if slug not in self._cards:
             a = self.index.article(slug)
-            self._cards[slug] = Card(a.title, self.urls.article(slug),
-                                     plain_excerpt(a, self.rendered[slug]),
-                                     self.topic_link(a.topic), self.tag_links(a.tags),
-                                     reading_minutes(a.body))
+            cut = excerpt(a, self.rendered[slug].html, self.math)
+            self._cards[slug] = Card(a.title, self.urls.article(slug), cut.html(self.math),
+                                     cut.html(self.math, feed=True), self.topic_link(a.topic),
+                                     self.tag_links(a.tags), reading_minutes(a.body), cut.formulas)
         return self._cards[slug]
 
     def article(self, slug: str) -> ArticleView:
         a, rendered = self.index.article(slug), self.rendered[slug]
         around = self.index.neighbours_of(slug)
         link = lambda s: Link(self.index.article(s).title, self.urls.article(s)) if s else None  # noqa: E731
+        related = tuple(self.card(s) for s in around.related)
+        body = tuple(f for f, _ in rendered.formulas)
         return ArticleView(
             title=a.title, url=self.urls.article(slug), topic=self.topic_link(a.topic),
-            tags=self.tag_links(a.tags), minutes=self.card(slug).minutes, html=rendered.html,
-            toc=rendered.toc, has_math=rendered.has_math, lost_formulas=rendered.lost_count,
-            truncated=a.truncated, sources=a.sources, previous=link(around.previous),
-            next=link(around.next), related=tuple(self.card(s) for s in around.related),
-            description=plain_excerpt(a, rendered, 150))
+            tags=self.tag_links(a.tags), minutes=self.card(slug).minutes,
+            html=place(rendered.html, self.math), feed_html=place(rendered.html, self.math, feed=True),
+            toc=tuple(replace(h, html=place(h.html, self.math)) for h in rendered.toc),
+            has_math=rendered.has_math, lost_formulas=rendered.lost_count,
+            cut_formulas=rendered.cut_count, truncated=a.truncated, sources=a.sources,
+            previous=link(around.previous), next=link(around.next), related=related,
+            description=excerpt(a, rendered.html, self.math, DESCRIPTION_CHARS).text(self.math),
+            formulas=body + tuple(f for card in related for f in card.formulas))

@@ -1,5 +1,5 @@
 """Excerpts into articles: merge repeats, infer title, topic and tags, restore
-structure, count lost formulas. Pure: the plan of what to write comes out, and
+structure, count lost and cut-off formulas. Pure: the plan of what to write comes out, and
 `store.py` applies it.
 """
 from __future__ import annotations
@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 
 from ..config import SiteConfig
 from ..segment import segmenter
-from ..spans import count_lost
+from ..spans import formula_fields
 from .classify import Classifier
 from .dumps import Excerpt
 from .fingerprint import fingerprint
@@ -53,6 +53,7 @@ class Generated:
     lost_formulas: int
     first_seen: str  # where problems about it are reported
     title_source: str = "opening"  # how sure the title is: opening, paper, sentence, heading, keywords
+    cut_formulas: int = 0  # cut off mid-formula by the feed's truncation
 
     def editable(self) -> dict:
         return {"title": self.title, "topic": self.topic, "tags": list(self.tags),
@@ -129,5 +130,5 @@ def generate(draft: Draft, analysis: Analysis) -> Generated:
     return Generated(
         id=draft.id, title=title.text, topic=topic, tags=tuple(tags),
         body=restore(draft.text), sources=draft.sources, truncated=draft.truncated,
-        lost_formulas=count_lost(draft.text), first_seen=draft.sources[0], title_source=title.source,
+        **formula_fields(draft.text), first_seen=draft.sources[0], title_source=title.source,
     )

@@ -3,7 +3,8 @@
 Hand edits are sacred. Each editable field (title, topic, tags, body) carries a
 hash in `fingerprint` of the value the machine wrote. A field that no longer
 matches its hash was edited by a person and is kept as it is; the other fields
-and the machine fields (sources, truncated, lost_formulas) follow the dumps.
+and the machine fields (sources, truncated, lost_formulas, cut_formulas) follow
+the dumps.
 """
 from __future__ import annotations
 
@@ -17,14 +18,13 @@ from pathlib import Path
 from .. import frontmatter
 from ..errors import SourceError, shown_path, warning
 from ..slugs import SLUG_RE, slugify_title, unique_slug
-from ..spans import count_lost
+from ..spans import formula_fields
 from .drafts import Generated, source_key
 from .fingerprint import EDITABLE, carried_over, edited_fields
 from .titles import MAX_TITLE
 
 UNCHANGED = ("unchanged", "kept-unchanged", "retired")
 RETIRED = "retired"  # `status: retired`: a person took the article out for good
-HAND = "hand"  # title_source of a title a person wrote
 
 
 @dataclass(frozen=True)
@@ -147,8 +147,8 @@ def render(gen: Generated, slug: str) -> str:
     fields = {
         "title": gen.title, "slug": slug, "topic": gen.topic, "tags": list(gen.tags),
         "sources": list(gen.sources), "truncated": gen.truncated,
-        "lost_formulas": gen.lost_formulas, "title_source": gen.title_source, "id": gen.id,
-        "fingerprint": gen.fingerprint,
+        "lost_formulas": gen.lost_formulas, "cut_formulas": gen.cut_formulas,
+        "title_source": gen.title_source, "id": gen.id, "fingerprint": gen.fingerprint,
     }
     return frontmatter.dump(fields, gen.body)
 
@@ -161,10 +161,13 @@ def update(existing: Existing, gen: Generated) -> str:
     mine, theirs = gen.editable(), existing.values()
     values = {k: theirs[k] if k in edited else mine[k] for k in EDITABLE}
     fields = dict(existing.fields)
+    theirs_source = fields.get("title_source", gen.title_source)
     fields.update(title=values["title"], slug=_slug_of(existing), topic=values["topic"],
                   tags=values["tags"], sources=list(gen.sources), truncated=gen.truncated,
-                  lost_formulas=count_lost(values["body"]),
-                  title_source=HAND if "title" in edited else gen.title_source, id=gen.id)
+                  **formula_fields(values["body"]),
+                  # A title a person wrote keeps the file as it was: the review queue tells
+                  # it apart by the fingerprint, so title_source is not rewritten.
+                  title_source=theirs_source if "title" in edited else gen.title_source, id=gen.id)
     refreshed = carried_over(existing.fields.get("fingerprint"), edited, values)
     if refreshed is not None:
         fields["fingerprint"] = refreshed

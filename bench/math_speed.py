@@ -1,0 +1,104 @@
+"""Cost of typesetting the real site's formulas at build time: `python bench/math_speed.py`.
+
+Measured on every formula of the project's content/ (plus the inline forms its
+excerpts use): starting MathJax in Node, each formula cold, each formula from
+the cache, and side by side the floor of bare MathJax in Node (a loop of
+`tex2chtml` in one script, no JSON, no pipe, no CSS bookkeeping). Then whole
+builds of the real site (no search index): with an empty cache, and again with
+the preview's BuildState, which has every formula cached.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from feedsite.build import BuildState, build  # noqa: E402
+from feedsite.build.assets import mathjax_es5_dir  # noqa: E402
+from feedsite.build.content import load_articles  # noqa: E402
+from feedsite.build.excerpts import excerpt_formulas  # noqa: E402
+from feedsite.build.formulas import MathCache  # noqa: E402
+from feedsite.build.markdown import render_markdown  # noqa: E402
+from feedsite.build.typeset import Engine, typeset_all  # noqa: E402
+from feedsite.config import load_config  # noqa: E402
+
+ROUNDS = 5
+
+BARE = r"""
+const [es5, file] = process.argv.slice(1);  // with -e, the first argument is argv[1]
+global.MathJax = {loader: {require, paths: {mathjax: es5},
+                           load: ['adaptors/liteDOM', 'input/tex-full', 'output/chtml']},
+                  startup: {typeset: false}};
+const t0 = process.hrtime.bigint();
+require(es5 + '/startup.js');
+MathJax.startup.promise.then(() => {
+  const t1 = process.hrtime.bigint();
+  const formulas = JSON.parse(require('fs').readFileSync(file, 'utf8'));
+  for (const [tex, display] of formulas) MathJax.tex2chtml(tex, {display});
+  const t2 = process.hrtime.bigint();
+  console.log(JSON.stringify({start: Number(t1 - t0) / 1e9, typeset: Number(t2 - t1) / 1e9}));
+});
+"""
+
+
+def site_formulas(config) -> list:
+    articles, _ = load_articles(config, "content")
+    wanted = []
+    for article in articles:
+        body = [f for f, _ in render_markdown(article.body).formulas]
+        wanted += body + excerpt_formulas(article, body)
+    return list(dict.fromkeys(wanted))
+
+
+def best(fn, rounds: int = ROUNDS) -> float:
+    times = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def main() -> None:
+    config = load_config(ROOT / "site.yaml")
+    formulas = site_formulas(config)
+    n = len(formulas)
+
+    start = best(lambda: Engine().close())
+    cold = best(lambda: typeset_all(formulas, MathCache()))
+    cache = typeset_all(formulas, MathCache())
+    cached = best(lambda: typeset_all(formulas, cache))
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+        json.dump([[x.tex, x.display] for x in formulas], f)
+    bare = [json.loads(subprocess.run(["node", "-e", BARE, str(mathjax_es5_dir()), f.name],
+                                      capture_output=True, text=True, check=True).stdout)
+            for _ in range(ROUNDS)]
+    Path(f.name).unlink()
+    bare_start = min(b["start"] for b in bare)
+    bare_each = min(b["typeset"] for b in bare) / n
+    each = (cold - start) / n
+    print(f"{n} distinct formulas on the real site")
+    print(f"MathJax start in Node: {start * 1000:6.0f} ms   (bare MathJax: {bare_start * 1000:.0f} ms)")
+    print(f"cold, per formula:     {each * 1000:8.2f} ms (bare MathJax loop: {bare_each * 1000:.2f} ms, "
+          f"ratio {each / bare_each:.1f}x)")
+    print(f"cached, per formula:   {cached / n * 1e6:8.2f} us ({each / (cached / n):.0f}x cheaper than cold)")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        site = dataclasses.replace(config, output_dir=Path(tmp) / "public")
+        empty = best(lambda: build(site, search=False), 3)
+        state = BuildState()
+        build(site, state=state, search=False)
+        warm = best(lambda: build(site, state=state, search=False), 3)
+    print(f"real site build, no search index: empty math cache {empty:.2f} s, "
+          f"every formula cached {warm:.2f} s")
+
+
+if __name__ == "__main__":
+    main()

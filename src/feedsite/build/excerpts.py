@@ -1,0 +1,138 @@
+"""Card excerpts and page descriptions, taken from an article's rendered body.
+
+An excerpt is text and formulas, as a reader sees the article open: no markup,
+no headings, the title's words not said twice. Formulas stay formulas (typeset
+on cards, MathML in the feed, their text in a description), display ones set
+inline as in a sentence, since a card has no room for a block. A formula is
+never cut in half nor left as a bare `…`: one that does not fit ends the
+excerpt before it, and so does a formula the feed cut off.
+"""
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+from ..spans import DISPLAY, INLINE, UNCLOSED, split_spans
+from .content import Article
+from .formulas import Formula, MathCache, markup
+
+EXCERPT_CHARS = 110
+DESCRIPTION_CHARS = 150
+MORE = "…"
+_HEADING = re.compile(r"<h[1-6][^>]*>.*?</h[1-6]>", re.S)
+_PIECE = re.compile(r'<span class="math math-(inline|display)">(.*?)</span>'
+                    r'|(<span class="math-cut">.*?</span>)|<[^>]+>', re.S)
+_STOP = None  # where an excerpt must end
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    pieces: tuple[str | Formula, ...]  # text (unescaped) and inline formulas, in order
+    more: bool  # the article goes on after it
+
+    @property
+    def formulas(self) -> tuple[Formula, ...]:
+        return tuple(p for p in self.pieces if isinstance(p, Formula))
+
+    def html(self, cache: MathCache, feed: bool = False) -> str:
+        """Typeset for a card, or with MathML for the feed."""
+        out = "".join(html.escape(p, quote=False) if isinstance(p, str) else markup(p, cache, feed)
+                      for p in self.pieces)
+        return out + (MORE if self.more else "")
+
+    def text(self, cache: MathCache) -> str:
+        """Plain text (a meta description): each formula as the text of its MathML."""
+        out = "".join(p if isinstance(p, str) else _formula_text(p, cache) for p in self.pieces)
+        return out + (MORE if self.more else "")
+
+
+def excerpt(article: Article, body_html: str, cache: MathCache, limit: int = EXCERPT_CHARS) -> Excerpt:
+    """The article's own summary, or the opening of its body within `limit`
+    characters (a formula counts as the characters of its text)."""
+    if article.summary:
+        return Excerpt(tuple(_summary_pieces(article.summary)), more=False)
+    pieces = _tidy(_body_pieces(_HEADING.sub(" ", body_html)), article.title)
+    return _cut(pieces, cache, limit)
+
+
+def _summary_pieces(summary: str):
+    """A summary typed by a person may hold formulas too; all are shown inline."""
+    for span in split_spans(summary):
+        if span.kind in (INLINE, DISPLAY):
+            yield Formula(Formula.of(span.text).tex, display=False)
+        elif span.kind == UNCLOSED:
+            return  # half a formula: the summary ends before it
+        else:
+            yield span.text  # prose, or a lost-formula marker as typed
+
+
+def _body_pieces(fragment: str) -> list:
+    pieces: list = []
+    at = 0
+    for m in _PIECE.finditer(fragment):
+        pieces.append(html.unescape(fragment[at:m.start()]))
+        at = m.end()
+        if m.group(3):
+            pieces.append(_STOP)  # cut-off formula: the excerpt ends there
+        elif m.group(1):
+            pieces.append(Formula(Formula.of(html.unescape(m.group(2))).tex, display=False))
+    pieces.append(html.unescape(fragment[at:]))
+    return pieces
+
+
+def _tidy(pieces: list, title: str) -> list:
+    """Join and squeeze the text, drop the opening words that repeat the title."""
+    out: list = []
+    for piece in pieces:
+        if isinstance(piece, str) and out and isinstance(out[-1], str):
+            out[-1] += piece
+        else:
+            out.append(piece)
+    out = [re.sub(r"\s+", " ", p) if isinstance(p, str) else p for p in out]
+    if out and isinstance(out[0], str):
+        out[0] = out[0].lstrip().removeprefix(title).lstrip(" ,,。:")
+    while out and out[0] in ("", _STOP):
+        out.pop(0)
+    return [p for p in out if p != ""]
+
+
+def _cut(pieces: list, cache: MathCache, limit: int) -> Excerpt:
+    out: list = []
+    used = 0
+    more = False
+    for piece in pieces:
+        if piece is _STOP:
+            more = True
+            break
+        size = len(piece) if isinstance(piece, str) else len(_formula_text(piece, cache))
+        if used + size > limit:
+            if isinstance(piece, str):
+                out.append(piece[: limit - used])
+            elif not out:
+                continue  # a formula too long for any card: leave it out rather than show nothing
+            more = True
+            break
+        out.append(piece)
+        used += size
+    if out and isinstance(out[-1], str):
+        out[-1] = out[-1].rstrip()
+    return Excerpt(tuple(p for p in out if p != ""), more)
+
+
+def _formula_text(formula: Formula, cache: MathCache) -> str:
+    done = cache.formulas[formula]
+    return formula.source if done.error else done.text
+
+
+def summary_formulas(article: Article) -> list[Formula]:
+    """The formulas of the article's summary, as written (shown inline)."""
+    return [p for p in _summary_pieces(article.summary) if isinstance(p, Formula)]
+
+
+def excerpt_formulas(article: Article, body_formulas: list[Formula]) -> list[Formula]:
+    """Formulas an excerpt may show that the body does not typeset as such: the
+    summary's, or the body's display formulas set inline."""
+    if article.summary:
+        return summary_formulas(article)
+    return [Formula(f.tex, display=False) for f in body_formulas if f.display]

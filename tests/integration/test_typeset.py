@@ -1,0 +1,135 @@
+"""The build-time MathJax engine (Node running MathJax 3.2.2) and its cache, on real formulas."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from feedsite.build import typeset
+from feedsite.build.formulas import Formula as F
+from feedsite.build.formulas import MathCache, formulas_in, place, stylesheet
+from feedsite.build.markdown import render_markdown
+from feedsite.errors import BuildFailed
+
+# The two numbered equations of the reparameterization article, as in its source.
+TAGGED = [r"L_{\theta}=\mathbb{E}_{z\sim p_{\theta}(z)}[f(z)]\tag{1}",
+          r"\int p_{\theta}(z) f(z)dz\,\,\,\text{(连续情形)}\qquad\qquad \sum_{z} p_{\theta}(z) f(z)"
+          r"\,\,\,\text{(离散情形)}\tag{2}"]
+
+
+@pytest.fixture(scope="module")
+def math() -> MathCache:
+    """One real engine run over the formulas these tests look at."""
+    wanted = [F("x^2", False), F(r"\frac{1}{2}", True), F(r"\foo{x}", False), F(r"\frac{1}{", False),
+              F(r"\mathfrak{A}", False), F(r"\ce{H2O} + \cancel{x} + \boldsymbol{q}", False),
+              F(r"\href{javascript:window.__pwned=1}{x^2}", False),
+              F(r"\style{background:url(http://192.0.2.1/t.png)}{y}", False),
+              F(r"\href{https://example.org/}{z}", False), *(F(t, True) for t in TAGGED)]
+    return typeset.typeset_all(wanted, MathCache())
+
+
+def test_formulas_become_chtml_with_assistive_mathml(math):
+    inline, display = math.formulas[F("x^2", False)], math.formulas[F(r"\frac{1}{2}", True)]
+    assert inline.html.startswith('<mjx-container class="MathJax" jax="CHTML"')
+    assert "<mjx-assistive-mml" in inline.html and "<math" in inline.html
+    assert 'display="true"' in display.html and 'display="true"' not in inline.html
+    assert inline.mathml == '<math xmlns="http://www.w3.org/1998/Math/MathML"><msup><mi>x</mi><mn>2</mn></msup></math>'
+    assert inline.text == "x2" and inline.error == ""
+    assert math.version.startswith("MathJax 3.2.2 ")
+
+
+def test_every_package_is_there_at_build_time(math):
+    done = math.formulas[F(r"\ce{H2O} + \cancel{x} + \boldsymbol{q}", False)]
+    assert done.error == "" and "mjx-merror" not in done.html
+
+
+def test_bad_tex_is_an_error_not_red_text(math):
+    assert math.formulas[F(r"\foo{x}", False)].error == r"Undefined control sequence \foo"
+    assert "close brace" in math.formulas[F(r"\frac{1}{", False)].error
+
+
+def test_numbered_rows_get_a_real_height_not_nan(math):
+    """liteDOM trap: MathJax gives a \\tag row `height: NaNem`. Fixed, the row is
+    as tall as the row MathJax gives its label."""
+    for tex in TAGGED:
+        out = math.formulas[F(tex, True)].html
+        assert "NaN" not in out
+        row = re.search(r'<mjx-mlabeledtr style="height: ([\d.]+)em;">', out)
+        label = re.search(r'<mjx-labels[^>]*>.*?<mjx-mtr style="height: ([\d.]+)em;">', out)
+        assert row and label and row.group(1) == label.group(1), (row, label)
+
+
+def test_safe_filter_runs_at_build_time(math):
+    js = math.formulas[F(r"\href{javascript:window.__pwned=1}{x^2}", False)]
+    assert "javascript:" not in js.html and "href" not in js.html and "href" not in js.mathml
+    assert "192.0.2.1" not in math.formulas[F(r"\style{background:url(http://192.0.2.1/t.png)}{y}", False)].html
+    assert 'href="https://example.org/"' in math.formulas[F(r"\href{https://example.org/}{z}", False)].html
+
+
+def test_place_swaps_formula_spans_for_markup(math):
+    body = render_markdown(r"设 \(x^2\),错写 \(\foo{x}\),以及 \[\frac{1}{2}\]").html
+    assert formulas_in(body) == [F("x^2", False), F(r"\foo{x}", False), F(r"\frac{1}{2}", True)]
+    page = place(body, math)
+    assert page.count("<mjx-container") == 2 and "\\(x^2\\)" not in page
+    # The broken formula shows its source, marked, and the message says why.
+    assert '<span class="math-error" title="TeX 错误:Undefined control sequence \\foo">' in page
+    assert "<code>\\(\\foo{x}\\)</code>" in page
+    feed = place(body, math, feed=True)
+    assert feed.count("<math ") == 2 and "<mjx-" not in feed
+
+
+def test_stylesheet_names_only_the_fonts_its_glyphs_use(math):
+    css = stylesheet([F("x^2", False)], math, "/notes/assets/mathjax/fonts/")
+    assert "mjx-c.mjx-c1D465.TEX-I::before" in css and "mjx-c.mjx-c32::before" in css
+    faces = re.findall(r'@font-face\{font-family: (\S+);src: url\("([^"]+)"\)', css)
+    assert ("MJXTEX-I", "/notes/assets/mathjax/fonts/MathJax_Math-Italic.woff") in faces
+    assert {f for f, _ in faces} == {"MJXZERO", "MJXTEX", "MJXTEX-I"}
+    assert ".TEX-FR{" not in css and "%%FONTS%%" not in css and "\n  " not in css
+    fraktur = stylesheet([F("x^2", False), F(r"\mathfrak{A}", False)], math, "/f/")
+    assert "MJXTEX-FR" in fraktur and ".TEX-FR{" in fraktur and len(fraktur) > len(css)
+    # A page whose only formula is broken needs no MathJax CSS at all.
+    assert stylesheet([F(r"\foo{x}", False)], math, "/f/") == ""
+
+
+def test_cache_round_trips_through_json(math, tmp_path):
+    path = tmp_path / "math-cache.json"
+    typeset.save_cache(path, math)
+    assert typeset.load_cache(path) == math
+    path.write_text("{not json", encoding="utf-8")
+    assert typeset.load_cache(path) == MathCache()  # a broken cache is no cache, not an error
+
+
+def test_rebuild_typesets_only_new_formulas(math, monkeypatch):
+    cache = MathCache.from_json(math.to_json())
+    known = list(cache.formulas)
+    calls = []
+    real = typeset.Engine
+
+    class Counting(real):
+        def __init__(self):
+            calls.append("start")
+            super().__init__()
+
+        def typeset_many(self, formulas):
+            calls.extend(formulas)
+            return super().typeset_many(formulas)
+
+    monkeypatch.setattr(typeset, "Engine", Counting)
+    typeset.typeset_all(known, cache)
+    assert calls == []  # everything cached: MathJax is not even started
+    typeset.typeset_all([*known, F("y_{new}", False)], cache)
+    assert calls == ["start", F("y_{new}", False)]
+    # Another engine version invalidates the cache.
+    cache.version = "MathJax 0.0 engine old"
+    calls.clear()
+    typeset.typeset_all([F("x^2", False)], cache)
+    assert calls == ["start", F("x^2", False)] and list(cache.formulas) == [F("x^2", False)]
+
+
+def test_no_node_is_a_build_error_with_a_hint(monkeypatch):
+    monkeypatch.setattr(typeset.shutil, "which", lambda name: None)
+    with pytest.raises(BuildFailed) as failed:
+        typeset.typeset_all([F("x", False)], MathCache())
+    assert str(failed.value).startswith("site.yaml: error: Node.js is not installed")
+    assert "apt-get install nodejs" in str(failed.value)
+

@@ -1,0 +1,94 @@
+"""The hand-edit rules of the content store, in memory: which file an article goes
+to, which fields a person's edit keeps, and what is written where."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from feedsite import frontmatter
+from feedsite.extract.drafts import Generated
+from feedsite.extract.fingerprint import EDITABLE, edited_fields, fingerprint, parse
+from feedsite.extract.store import Existing, match_files, plan, render, update
+
+CONTENT = Path("/site/content")
+
+
+def generated(id_="a1", title="旋转式位置编码", body="正文。", sources=("feeds/a.txt:4",), **kw) -> Generated:
+    values = dict(id=id_, title=title, topic="llm", tags=("RoPE", "Transformer"), body=body,
+                  sources=tuple(sources), truncated=True, lost_formulas=0, first_seen=sources[0])
+    values.update(kw)
+    return Generated(**values)
+
+
+def existing_from(text: str, name: str = "rope.md") -> Existing:
+    fields, parts = frontmatter.parse(text)
+    return Existing(CONTENT / name, fields, parts.body, fields.get("id"),
+                    frozenset(fields.get("sources") or []), text)
+
+
+def edited_copy(gen: Generated, slug: str = "rope", **changes) -> Existing:
+    fields, parts = frontmatter.parse(render(gen, slug))
+    body = changes.pop("body", parts.body)
+    fields.update(changes)
+    return existing_from(frontmatter.dump(fields, body), f"{slug}.md")
+
+
+def test_the_fingerprint_has_one_hash_per_editable_field():
+    gen = generated()
+    stored = parse(gen.fingerprint)
+    assert list(stored) == list(EDITABLE) and all(len(h) == 8 for h in stored.values())
+    assert parse("title:1 topic:2") is None and parse(None) is None
+    assert edited_fields(gen.fingerprint, gen.editable()) == frozenset()
+    assert edited_fields(None, gen.editable()) == frozenset(EDITABLE)  # no fingerprint: all theirs
+
+
+def test_an_untouched_file_follows_the_dumps_entirely():
+    old = edited_copy(generated())
+    assert old.edited == frozenset()
+    new = generated(body="更长的正文。", sources=("feeds/a.txt:4", "feeds/b.txt:9"), truncated=False)
+    fields, parts = frontmatter.parse(update(old, new))
+    assert parts.body.strip() == "更长的正文。" and fields["truncated"] is False
+    assert fields["sources"] == ["feeds/a.txt:4", "feeds/b.txt:9"]
+    assert fields["fingerprint"] == fingerprint(new.editable())
+
+
+def test_an_edited_field_is_kept_and_stays_marked_while_the_rest_update():
+    old = edited_copy(generated(), title="RoPE 笔记", tags=["RoPE"])
+    assert old.edited == frozenset({"title", "tags"})
+    new = generated(body="更长的正文。", sources=("feeds/b.txt:9",))
+    fields, parts = frontmatter.parse(update(old, new))
+    assert (fields["title"], fields["tags"], parts.body.strip()) == ("RoPE 笔记", ["RoPE"], "更长的正文。")
+    assert fields["sources"] == ["feeds/b.txt:9"]
+    again = existing_from(update(old, new))
+    assert again.edited == frozenset({"title", "tags"})  # the next run keeps them too
+
+
+def test_a_file_without_fingerprint_is_kept_whole_and_keys_a_person_added_stay():
+    fields, parts = frontmatter.parse(render(generated(), "rope"))
+    del fields["fingerprint"]
+    fields["summary"] = "我写的摘要"
+    old = existing_from(frontmatter.dump(fields, "我手写的正文。"))
+    out, _ = frontmatter.parse(update(old, generated(body="机器的新正文。")))
+    assert out["summary"] == "我写的摘要" and "fingerprint" not in out
+    assert frontmatter.parse(update(old, generated(body="机器的新正文。")))[1].body.strip() == "我手写的正文。"
+
+
+def test_files_are_matched_by_id_then_by_a_shared_source_and_claimed_once():
+    by_id = edited_copy(generated("a1"), slug="one")
+    lost_id = existing_from(render(generated("zz", sources=("feeds/b.txt:2",)), "two").replace("id: zz\n", ""),
+                            "two.md")
+    matches = match_files([generated("a1"), generated("b2", sources=("feeds/b.txt:2",)),
+                           generated("c3", sources=("feeds/b.txt:2",))], [by_id, lost_id])
+    assert matches == {"a1": by_id, "b2": lost_id}
+
+
+def test_plan_writes_new_files_keeps_slugs_and_dedupes_titles():
+    # A person renamed a1 to what the machine now infers for a new article, b2.
+    old = edited_copy(generated("a1", title="RoPE"), slug="old-slug", title="旋转式位置编码")
+    writes, problems = plan([generated("a1", title="RoPE"), generated("b2", title="旋转式位置编码",
+                                                                       sources=("feeds/c.txt:7",))],
+                            [old], CONTENT)
+    assert [(w.path.name, w.status) for w in writes] == [("old-slug.md", "kept-unchanged"),
+                                                         ("xuan-zhuan-shi-wei-zhi-bian-ma-2.md", "new")]
+    assert [str(p) for p in problems] == [
+        "feeds/c.txt:7: warning: title '旋转式位置编码' is also inferred for an existing file; "
+        "using '旋转式位置编码 (2)'"]
