@@ -67,7 +67,8 @@ def layout(text: str) -> list[Block]:
         before = text[max(0, end - 8):end]  # the end of the piece: enough to see a sentence end
         if i in owned:
             continue
-        if _SENTENCE_END.search(before) or _URL.search(lay.piece(i - 1)):
+        if _SENTENCE_END.search(before) or (text.find("://", lay.starts[i - 1], end) >= 0
+                                            and _URL.search(lay.piece(i - 1))):
             lay.mark(i, PARA)
             boundary[i] = True
         elif lay.ends[i - 1] in lay.display_ends or before.endswith((":", "\uff1a")):
@@ -245,6 +246,6 @@ def _repeats(lay: Pieces, i: int, j: int) -> bool:
     k = j - i
     if j + k > len(lay):
         return False
-    return [lay.piece(x) for x in range(i, j)] == [lay.piece(x) for x in range(j, j + k)]
+    return all(lay.piece(i + x) == lay.piece(j + x) for x in range(k))
 
 

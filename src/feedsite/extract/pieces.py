@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from ..spans import DISPLAY, PROSE, split_spans
 
@@ -54,7 +54,13 @@ class Pieces:
         return self.text[self.starts[i]:self.ends[j - 1]]
 
     def all_prose(self, i: int, j: int) -> bool:
-        return all(self.prose[self.starts[i]:self.ends[j - 1]])
+        """Pieces i..j-1 hold no math (the spaces between them are prose by definition)."""
+        return all(self._prose_pieces[i:j])
+
+    @cached_property
+    def _prose_pieces(self) -> list[bool]:
+        prose = self.prose
+        return [all(prose[a:b]) for a, b in zip(self.starts, self.ends, strict=True)]
 
     def mark(self, i: int, kind: str, level: int = 0, lines: tuple[int, ...] = ()) -> None:
         """A block of `kind` starts at piece i; a heading, item or code block wins over a paragraph."""

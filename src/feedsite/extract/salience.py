@@ -33,8 +33,17 @@ class Terms:
     """One article's terms: occurrences, and weights against the collection."""
     counts: dict[str, int]
     weights: dict[str, float]
-    pairs: dict[str, int]  # two adjacent terms said together more than once: `混合精度训练`
+    words: tuple[str | None, ...]  # the content words in order, None between runs of them
     rarity: dict[str, float]  # 0..1: how uncommon each term is in Chinese at large
+
+    @cached_property
+    def pairs(self) -> dict[str, int]:
+        """Two adjacent terms said together more than once: `混合精度训练`. Only keyword
+        titles need them, so they are counted when asked for."""
+        words = self.words
+        pairs = Counter(a + (" " if a[-1].isascii() and b[0].isascii() else "") + b
+                        for a, b in zip(words, words[1:], strict=False) if a and b)
+        return {p: n for p, n in pairs.items() if n >= 2}
 
     def top(self, n: int) -> list[str]:
         return self.ranked[:n]
@@ -69,12 +78,18 @@ class Collection:
                 found += [phrase, None] * prose.count(phrase)
                 prose = prose.replace(phrase, " , ")
         out: list[str | None] = []
+        last = None
         for word in self.segmenter.words(prose):
-            if len(word) >= 2 and (_HAN.match(word) or (_LATIN.fullmatch(word)
-                                                        and word.lower() not in _STOPWORDS)):
+            # Character tests first: this loop sees every word of the collection.
+            first = word[0]
+            if len(word) >= 2 and ("\u3400" <= first <= "\u9fff" or (
+                    first.isascii() and first.isalpha() and _LATIN.fullmatch(word)
+                    and word.lower() not in _STOPWORDS)):
                 out.append(word)
-            elif out and out[-1] is not None:
+                last = word
+            elif last is not None:
                 out.append(None)
+                last = None
         return out + [None] + found
 
     def rarity(self, term: str) -> float:
@@ -95,7 +110,5 @@ class Collection:
             words = self._terms(text)
         counts = Counter(w for w in words if w)
         weights = {t: n * self.idf(t) * self.rarity(t) for t, n in counts.items()}
-        pairs = Counter(a + (" " if a[-1].isascii() and b[0].isascii() else "") + b
-                        for a, b in zip(words, words[1:], strict=False) if a and b)
         # Every term's rarity is in the collection's table by now: share it, do not copy it.
-        return Terms(dict(counts), weights, {p: n for p, n in pairs.items() if n >= 2}, self._rarity)
+        return Terms(dict(counts), weights, tuple(words), self._rarity)
