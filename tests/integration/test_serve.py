@@ -192,7 +192,8 @@ def line_of(path: Path, prefix: str) -> int:
 
 
 def assert_error_everywhere(server: Server, expected: str) -> None:
-    server.wait_for(PAGE, lambda s, b: s == 500)
+    # Wait for this error, not any: a non-atomic save can be seen half-written for a moment.
+    server.wait_for(PAGE, lambda s, b: s == 500 and expected in b)
     for path in (PAGE, "/", "/tags/", "/no/such/page/", "/assets/style.css"):
         status, body, headers = server.get(path)
         assert status == 500 and expected in body, (path, body[:500])
