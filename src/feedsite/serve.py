@@ -39,6 +39,7 @@ from tornado.netutil import bind_sockets
 from .build import BuildState, build
 from .config import load_config
 from .errors import BuildFailed
+from .extract import REVIEW_PATH, review, review_page
 from .extract import run as run_extract
 
 POLL_SECONDS = 0.02  # stat()ing the ~60 input files of the real site takes 0.2 ms
@@ -109,6 +110,10 @@ class Preview:
         """Status, headers and body for a request path as sent (still percent-encoded)."""
         if self.problems:
             return 500, _HTML, error_page(self.problems).encode("utf-8")
+        if raw_path.rstrip("/") == REVIEW_PATH.rstrip("/"):
+            # The review queue, made on request from content/: preview only, never built.
+            findings, problems = review(self.config, self.config.content_dir, "content")
+            return 200, _HTML, review_page(findings, problems).encode("utf-8")
         rel = safe_relative(raw_path)
         target = self.out_dir.joinpath(*rel.split("/")) if rel is not None else None
         if target is not None and target.is_dir():

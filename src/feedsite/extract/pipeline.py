@@ -11,8 +11,7 @@ from pathlib import Path
 from ..config import SiteConfig
 from ..errors import Report, shown_path
 from . import store
-from .classify import Classifier
-from .drafts import generate, merge
+from .drafts import Analysis, generate, merge
 from .dumps import parse_dump
 
 
@@ -26,11 +25,14 @@ class ExtractResult:
     unchanged: int
     kept: int  # files with a hand edit, whether rewritten or not
     report: Report
+    retired: int = 0  # articles a person retired, in site.yaml or by `status: retired`
+    diff: str = ""  # with dry_run: what a run would change, as a unified diff
 
     def summary(self) -> str:
+        retired = f", {self.retired} retired" if self.retired else ""
         return (f"extract: {self.dumps} dumps, {self.excerpts} excerpts, {self.articles} articles: "
                 f"{self.new} new, {self.updated} updated, {self.unchanged} unchanged, "
-                f"{self.kept} kept as edited; {len(self.report.warnings)} warnings, "
+                f"{self.kept} kept as edited{retired}; {len(self.report.warnings)} warnings, "
                 f"{len(self.report.errors)} errors")
 
 
@@ -51,8 +53,10 @@ def discover_dumps(paths: list[Path], report: Report) -> list[tuple[str, Path]]:
     return sorted(found.items())
 
 
-def run(config: SiteConfig, paths: list[Path], content_dir: Path | None = None) -> ExtractResult:
-    """Extract every dump under `paths` into `content_dir` (default: the config's)."""
+def run(config: SiteConfig, paths: list[Path], content_dir: Path | None = None,
+        dry_run: bool = False) -> ExtractResult:
+    """Extract every dump under `paths` into `content_dir` (default: the config's).
+    With `dry_run`, nothing is written: the result carries the diff a run would make."""
     content_dir = content_dir or config.content_dir
     report = Report()
     excerpts = []
@@ -66,13 +70,18 @@ def run(config: SiteConfig, paths: list[Path], content_dir: Path | None = None) 
         found, problems = parse_dump(shown, data)
         excerpts += found
         report.extend(problems)
-    classifier = Classifier(config)
-    generated = [generate(d, classifier) for d in merge(excerpts)]
+    merged = merge(excerpts)
+    drafts = [d for d in merged if d.id not in config.retired]  # retired for good in site.yaml
+    analysis = Analysis(config, drafts)
+    generated = [generate(d, analysis) for d in drafts]
     existing, problems = store.read_existing(content_dir, shown_path(content_dir))
     report.extend(problems)
     writes, problems = store.plan(generated, existing, content_dir)
     report.extend(problems)
-    store.apply(writes, content_dir)
+    changes = store.diff(writes, Path.cwd()) if dry_run else ""
+    if not dry_run:
+        store.apply(writes, content_dir)
     count = lambda status: sum(1 for w in writes if w.status.startswith(status))  # noqa: E731
     return ExtractResult(len(dumps), len(excerpts), len(generated), count("new"), count("updated"),
-                         count("unchanged"), count("kept"), report)
+                         count("unchanged"), count("kept"), report,
+                         len(merged) - len(drafts) + count("retired"), changes)
