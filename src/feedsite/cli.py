@@ -26,11 +26,30 @@ def cmd_extract(args) -> int:
     content_dir = Path(args.content) if args.content else config.content_dir
     from . import extract
 
-    result = extract.run(config, paths, content_dir, wait=not args.no_wait, notify=say)
+    result = extract.run(config, paths, content_dir, dry_run=args.dry_run, wait=not args.no_wait,
+                         notify=say)
     for problem in result.report.problems:
         print(problem, file=sys.stderr)
+    if args.dry_run:
+        sys.stdout.write(result.diff)
+        print(f"dry run, nothing written: {result.summary()}")
+        return EXIT_INPUT if result.report.errors else EXIT_OK
     print(result.summary())
     return EXIT_INPUT if result.report.errors else EXIT_OK
+
+
+def cmd_review(args) -> int:
+    config = load_config(Path(args.config))
+    content_dir = Path(args.content) if args.content else config.content_dir
+    from . import extract
+
+    findings, problems = extract.review(config, content_dir, shown_path(content_dir))
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    for finding in findings:
+        print(finding)
+    print(f"review: {len(findings)} articles to look at, worst first", file=sys.stderr)
+    return EXIT_INPUT if problems else EXIT_OK
 
 
 def cmd_build(args) -> int:
@@ -123,9 +142,16 @@ def parser() -> argparse.ArgumentParser:
     ex.add_argument("paths", nargs="*", metavar="PATH", help="dump files or folders (default: feeds_dir)")
     ex.add_argument("--content", metavar="DIR", help="content folder (default: content_dir)")
     ex.add_argument("--config", default="site.yaml", help="site config (default: site.yaml)")
+    ex.add_argument("--dry-run", action="store_true",
+                    help="print what would change, as a diff, and write nothing")
     ex.add_argument("--no-wait", action="store_true",
                     help="fail at once if another extract is writing the content folder")
     ex.set_defaults(run=cmd_extract)
+
+    rv = sub.add_parser("review", help="list the articles to refine by hand, worst first, with file:line")
+    rv.add_argument("--content", metavar="DIR", help="content folder (default: content_dir)")
+    rv.add_argument("--config", default="site.yaml", help="site config (default: site.yaml)")
+    rv.set_defaults(run=cmd_review)
 
     bu = sub.add_parser("build", help="render content/ into a deployable site")
     bu.add_argument("--config", default="site.yaml", help="site config (default: site.yaml)")

@@ -28,6 +28,9 @@ class TagRule:
     name: str
     slug: str
     aliases: tuple[str, ...]
+    # The topics whose sense of the word this tag is (滑动窗口 in LeetCode, not in
+    # detection); empty: every topic.
+    topics: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,7 @@ class SiteConfig:
     default_topic: str
     topics: tuple[Topic, ...]
     tags: tuple[TagRule, ...]
+    retired: frozenset[str] = frozenset()  # article ids a person retired for good
 
     @property
     def base_path(self) -> str:
@@ -64,11 +68,11 @@ _TOP = {
     "title": str, "description": str, "author": str, "language": str, "base_url": str,
     "updated": str, "content_dir": str, "feeds_dir": str, "output_dir": str,
     "templates_dir": str, "latest_count": int, "default_topic": str,
-    "topics": list, "tags": list,
+    "topics": list, "tags": list, "retired": list,
 }
 _REQUIRED = ("title", "base_url", "default_topic", "topics", "tags")
 _TOPIC = {"slug": str, "name": str, "description": str, "keywords": dict, "fallback_tags": list}
-_TAG = {"name": str, "slug": str, "aliases": list}
+_TAG = {"name": str, "slug": str, "aliases": list, "topics": list}
 _TYPE_NAMES = {str: "a string", int: "an integer", list: "a list", dict: "a mapping"}
 
 
@@ -146,10 +150,13 @@ def load_config(path: Path) -> SiteConfig:
             report.error(shown, reader.line(root_node), f"missing required key '{key}'")
     topic_nodes = _nodes(top.get("topics"))
     topics = [(_topic(reader, n), reader.line(n)) for n in topic_nodes]
-    tags = [(_tag(reader, n), reader.line(n)) for n in _nodes(top.get("tags"))]
+    tag_lines = [(_tag(reader, n), reader.line(n)) for n in _nodes(top.get("tags"))]
     topics = [(t, line) for t, line in topics if t]
-    tags = [(t, line) for t, line in tags if t]
+    tags = [(t, line) for t, line in tag_lines if t]
     _check_references(reader, top, topics, tags)
+    for tag, line in tags:
+        for unknown in [t for t in tag.topics if t not in {x.slug for x, _ in topics}]:
+            report.error(shown, line, f"tag '{tag.name}' names unknown topic '{unknown}'")
     tags = tuple(t for t, _ in tags)
     topics = tuple(t for t, _ in topics)
     report.raise_if_errors()
@@ -167,6 +174,7 @@ def load_config(path: Path) -> SiteConfig:
         latest_count=get("latest_count", 10),
         default_topic=get("default_topic", ""),
         topics=topics, tags=tags,
+        retired=frozenset(map(str, get("retired", []))),
     )
 
 
@@ -206,7 +214,8 @@ def _tag(reader: _Reader, node) -> TagRule | None:
         _check_slug(reader, fields["slug"], "tag")
     name = fields["name"][0]
     return TagRule(name=name, slug=fields.get("slug", (slugify_title(name), None))[0],
-                   aliases=tuple(map(str, fields.get("aliases", ([], None))[0])))
+                   aliases=tuple(map(str, fields.get("aliases", ([], None))[0])),
+                   topics=tuple(map(str, fields.get("topics", ([], None))[0])))
 
 
 def _check_slug(reader: _Reader, entry: tuple, what: str) -> None:

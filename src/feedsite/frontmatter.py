@@ -12,8 +12,8 @@ import yaml
 
 FENCE = "---"
 # The order keys are written in: what a person edits first, provenance last.
-KEY_ORDER = ("title", "slug", "topic", "tags", "date", "summary", "sources", "truncated",
-             "lost_formulas", "cut_formulas", "id", "fingerprint")
+KEY_ORDER = ("title", "slug", "aliases", "status", "topic", "tags", "date", "summary", "sources",
+             "truncated", "lost_formulas", "cut_formulas", "title_source", "id", "fingerprint")
 
 
 @dataclass(frozen=True)

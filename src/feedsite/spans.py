@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 PROSE, INLINE, DISPLAY, UNCLOSED, LOST = "prose", "inline", "display", "unclosed", "lost"
 LOST_MARKERS = ("[Math]", "[公式]")
@@ -83,6 +84,7 @@ def split_spans(text: str) -> list[Span]:
     return spans
 
 
+@lru_cache(maxsize=64)
 def prose_only(text: str) -> str:
     """The text with math and lost markers blanked out, for keyword matching."""
     return " ".join(s.text for s in split_spans(text) if s.kind == PROSE)

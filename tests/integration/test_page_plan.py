@@ -56,7 +56,7 @@ def test_without_dates_no_lastmod_and_no_published_date(config):
     by_url = {p.url: p for p in pages}
     assert all(lastmod == "" for _, lastmod in by_url["/sitemap.xml"].context["urls"])
     entries = by_url["/atom.xml"].context["entries"]
-    assert {(updated, published) for _, updated, published, _ in entries} == {(config.updated, "")}
+    assert {(updated, published) for _, updated, published, _, _ in entries} == {(config.updated, "")}
     assert site["updated"] == config.updated and not site["dated"]
 
 
@@ -70,7 +70,7 @@ def test_real_dates_reach_the_sitemap_the_feed_and_the_cards(config):
     assert lastmod[article.url] == "2027-03-04" == lastmod["/"] == lastmod["/tags/"]
     # home, /topics/, /tags/, the article, its topic and each of its tags; nothing else.
     assert sum(1 for v in lastmod.values() if v) == 3 + 1 + 1 + len(article.context["article"].tags)
-    card, updated, published, _ = by_url["/atom.xml"].context["entries"][0]
+    card, updated, published, _, _ = by_url["/atom.xml"].context["entries"][0]
     assert (card.url, updated, published) == (article.url, "2027-03-04", "2027-03-04")
     assert by_url["/"].context["latest"][0].date == "2027-03-04"
     assert site["updated"] == "2027-03-04" and site["dated"]

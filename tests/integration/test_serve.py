@@ -61,6 +61,18 @@ def test_serves_the_site_with_livereload_from_the_package(server):
     assert server.get("/search/data/meta.json")[0] == 200
 
 
+def test_the_review_queue_is_a_preview_only_page_that_follows_edits(server, restore):
+    status, body, _ = server.get("/_review/")
+    assert status == 200 and "Review queue" in body and "/livereload.js" in body
+    assert "title built from keywords" in body and "content/" in body
+    assert not list(server.root.glob("public/_review*"))  # never part of a built site
+    path = next(p for p in (server.root / "content").glob("*.md")
+                if "title_source: keywords" in p.read_text(encoding="utf-8"))
+    assert f"content/{path.name}:2" in body
+    replace_line(path, "title:", "title: 我定的标题\n")
+    server.wait_for("/_review/", lambda s, b: s == 200 and f"content/{path.name}:2" not in b)
+
+
 def reload_messages(server: Server, edits) -> list[float]:
     """Connect like livereload.js, run each `(delay, edit)`, and time edit -> reload message."""
     from tornado.websocket import websocket_connect

@@ -32,7 +32,7 @@ def test_unknown_keys_and_wrong_types_name_their_line(tmp_path):
         "site.yaml:14: error: 'latest_count' in site.yaml must be an integer",
         "site.yaml:15: error: unknown key 'topcis' in site.yaml (allowed: title, description, author, "
         "language, base_url, updated, content_dir, feeds_dir, output_dir, templates_dir, latest_count, "
-        "default_topic, topics, tags)"]
+        "default_topic, topics, tags, retired)"]
 
 
 def test_references_between_entries_are_checked(tmp_path):

@@ -17,16 +17,16 @@ def test_real_dumps_give_their_excerpts_and_skip_pagination():
 
 
 def test_bom_and_crlf_are_read_and_warned_about():
-    excerpts, problems = parse_dump("d.txt", b"\xef\xbb\xbf" + HEAD.replace(b"\n", b"\r\n") + b"a b...\r\n")
-    assert [e.text for e in excerpts] == ["a b..."]
+    excerpts, problems = parse_dump("d.txt", b"\xef\xbb\xbf" + HEAD.replace(b"\n", b"\r\n") + "一篇文章 讲位置编码,讲得很好...\r\n".encode())
+    assert [e.text for e in excerpts] == ["一篇文章 讲位置编码,讲得很好..."]
     assert [str(p) for p in problems] == ["d.txt:1: warning: UTF-8 byte order mark ignored",
                                          "d.txt:1: warning: CRLF or CR line endings read as LF"]
 
 
 def test_invalid_utf8_line_is_an_error_and_other_lines_survive():
-    data = HEAD + b"good one...\nbad \xff\xfe line\ngood two...\n"
+    data = HEAD + b"good one, a real article...\nbad \xff\xfe line\ngood two, another article...\n"
     excerpts, problems = parse_dump("d.txt", data)
-    assert [e.text for e in excerpts] == ["good one...", "good two..."]
+    assert [e.text for e in excerpts] == ["good one, a real article...", "good two, another article..."]
     assert len(problems) == 1 and str(problems[0]).startswith("d.txt:5: error: invalid UTF-8")
 
 
@@ -41,11 +41,20 @@ def test_binary_empty_and_headerless_files():
 
 
 def test_overlong_line_is_skipped_with_its_line_number():
-    data = HEAD + b"ok...\n" + "长".encode() * 600_000 + b"\nok2...\n"
+    data = HEAD + "第一篇,正文在这里很长很长...\n".encode() + "长".encode() * 600_000 + "\n第二篇,正文也在这里很长很长...\n".encode()
     excerpts, problems = parse_dump("d.txt", data)
-    assert [e.text for e in excerpts] == ["ok...", "ok2..."]
+    assert [e.text for e in excerpts] == ["第一篇,正文在这里很长很长...", "第二篇,正文也在这里很长很长..."]
     assert str(problems[0]).startswith("d.txt:5: error: line has 600,000 characters")
     assert MAX_EXCERPT_CHARS < 600_000
+
+
+def test_a_line_too_short_to_be_an_article_is_warned_about_and_skipped():
+    data = HEAD + "深度学习 笔记\n扩散模型\nok...\n真正的文章,讲位置编码与注意力...\n".encode()
+    excerpts, problems = parse_dump("d.txt", data)
+    assert [e.text for e in excerpts] == ["真正的文章,讲位置编码与注意力..."]
+    assert [str(p).split(" (")[0] for p in problems] == [
+        "d.txt:4: warning: line too short to be an article", "d.txt:5: warning: line too short to be an article",
+        "d.txt:6: warning: line too short to be an article"]
 
 
 @settings(max_examples=300, deadline=None)

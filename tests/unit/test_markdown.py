@@ -108,8 +108,22 @@ def test_chinese_headings_get_unique_pinyin_anchors_and_toc():
 
 
 def test_restored_leetcode_excerpt_has_section_anchors():
-    out = render_markdown(restore("76. 最小覆盖子串 题目 给定两个字符串 s 和 t 。 示例 1: 输入:s = \"a\" 提示: 无"))
+    body = restore("76. 最小覆盖子串 题目 给定两个字符串 s 和 t 。 示例 1: 输入:s = \"a\" 提示: 无")
+    out = render_markdown(body, "76. 最小覆盖子串")
     assert [(h.level, h.anchor) for h in out.toc] == [(2, "ti-mu"), (3, "shi-li-1"), (2, "ti-shi")]
+    # Without the title to compare with, the opening heading stays.
+    assert render_markdown(body).toc[0].text == "76. 最小覆盖子串"
+
+
+def test_a_body_opening_with_its_title_does_not_show_it_twice():
+    for title, body in [("Flowbased Models", "## 💡 Flowbased Models\n\n## Normalizing Flow\n\n正文。"),
+                        ("深度学习偏置的作用?", "## 1\\.深度学习偏置的作用?\n\n正文。"),
+                        ("搜索引擎概述", "## 1\\. 搜索引擎概述\n\n### 1\\.1 推荐和搜索比较\n\n正文。")]:
+        html = render_markdown(body, title).html
+        assert title.rstrip("?") not in html.split("<h")[0] and html.count(title.rstrip("?")) == 0, html
+    assert "<h2" in render_markdown(body, "搜索引擎概述").html  # 1.1 moves up under the page's h1
+    kept = render_markdown("## 另一个标题\n\n正文。", "标题").html
+    assert "另一个标题" in kept  # a different heading is the body's own
 
 
 def test_known_language_is_highlighted():
@@ -219,3 +233,9 @@ def test_restored_bodies_keep_every_formula(before, after):
     out = render_markdown(body)
     assert out.formula_count == len(math)
     assert math_in(out.html) == [(s.kind, html.escape(s.text, quote=False)) for s in math]
+
+
+def test_a_list_whose_items_carry_their_own_markers_shows_no_bullets():
+    html = render_markdown("如:\n\n- 1、甲;\n- 2、乙\n\n正文\n\n- 普通\n- 列表").html
+    assert '<ul class="numbered">\n<li>1、甲;</li>' in html
+    assert html.count('class="numbered"') == 1  # the plain list keeps its bullets

@@ -51,5 +51,6 @@ def test_front_matter_errors_name_the_line(config):
     assert article is None
     assert [str(p) for p in problems] == [
         "content/t.md:5: error: unknown front matter key 'colour' (known: title, slug, topic, tags, "
-        "date, summary, sources, truncated, lost_formulas, cut_formulas, id, fingerprint)",
+        "date, summary, sources, truncated, lost_formulas, cut_formulas, id, fingerprint, aliases, status, "
+        "title_source)",
         "content/t.md:6: error: 'truncated' must be true or false"]

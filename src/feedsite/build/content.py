@@ -18,9 +18,10 @@ _SCHEMA = {
     "title": (str, True), "slug": (str, False), "topic": (str, True), "tags": (list, False),
     "date": (str, False), "summary": (str, False), "sources": (list, False),
     "truncated": (bool, False), "lost_formulas": (int, False), "cut_formulas": (int, False),
-    "id": (str, False),
-    "fingerprint": (str, False),
+    "id": (str, False), "fingerprint": (str, False), "aliases": (list, False), "status": (str, False),
+    "title_source": (str, False),
 }
+STATUSES = ("published", "retired")  # a retired article is kept in content/ but not built
 _TYPE_NAMES = {str: "a string", list: "a list", bool: "true or false", int: "an integer"}
 
 
@@ -38,6 +39,15 @@ class Article:
     path: str  # as shown to the user
     body_line: int  # file line of the body's first line
     key_lines: tuple[tuple[str, int], ...] = ()  # front matter key -> file line
+    id: str = ""  # the extractor's stable id: the Atom entry id survives a new slug
+    aliases: tuple[str, ...] = ()  # old slugs that redirect here
+    status: str = "published"
+
+    @property
+    def entry_id(self) -> str:
+        """The Atom entry id: from the stable id, so a new slug is not a new entry. A file
+        without one (written by hand) is known by its URL, as before."""
+        return f"urn:feedsite:{self.id}" if self.id else ""
 
     def line(self, key: str) -> int:
         return dict(self.key_lines).get(key, 2)
@@ -85,6 +95,14 @@ def parse_article(shown: str, text: str, config: SiteConfig) -> tuple[Article | 
     tags = fields.get("tags") or []
     if any(not isinstance(t, str) or not t.strip() for t in tags):
         problems.append(SourceError(shown, at("tags"), "every tag must be a non-empty string"))
+    aliases = fields.get("aliases") or []
+    bad = [a for a in aliases if not isinstance(a, str) or not SLUG_RE.fullmatch(a) or a == slug]
+    if bad:
+        problems.append(SourceError(shown, at("aliases"), f"aliases must be old slugs of lowercase ASCII "
+                                    f"letters, digits and '-', other than the slug: {bad[0]!r}"))
+    status = fields.get("status", "published")
+    if status not in STATUSES:
+        problems.append(SourceError(shown, at("status"), f"status must be one of {', '.join(STATUSES)}"))
     if problems:
         return None, problems
     return Article(
@@ -95,6 +113,7 @@ def parse_article(shown: str, text: str, config: SiteConfig) -> tuple[Article | 
         path=shown, key_lines=tuple(sorted(lines.items())),
         # The body's blank opening lines are stripped; its first line is then further down.
         body_line=parts.body_line + len(parts.body) - len(parts.body.lstrip("\n")),
+        id=str(fields.get("id") or ""), aliases=tuple(aliases), status=status,
     ), []
 
 
@@ -111,6 +130,16 @@ def check_collection(articles: list[Article], config: SiteConfig) -> list[Source
             problems.append(SourceError(article.path, article.line("slug"),
                                         f"duplicate slug '{article.slug}', also used by {other.path}"))
         first_slug.setdefault(article.slug, article)
+    # An alias is a URL too: it may not be any article's slug or another alias.
+    for article in articles:
+        for alias in article.aliases:
+            if alias in first_slug:
+                problems.append(SourceError(article.path, article.line("aliases"),
+                                            f"alias '{alias}' is already the slug or an alias of "
+                                            f"{first_slug[alias].path}"))
+            else:
+                first_slug[alias] = article
+    for article in articles:
         if article.title in first_title:
             problems.append(warning(article.path, article.line("title"),
                                     f"duplicate title '{article.title}', "
@@ -145,7 +174,7 @@ def load_articles(config: SiteConfig, shown_dir: str, cache: dict | None = None
             cache[path] = (key, *_load_one(path, f"{shown_dir}/{path.name}", config))
         _, article, found = cache[path]
         problems += found
-        if article:
+        if article and article.status != "retired" and article.id not in config.retired:
             articles.append(article)
     for gone in set(cache) - seen:
         del cache[gone]

@@ -110,7 +110,57 @@ def _sentinel(body: str) -> str:
     raise ValueError("body uses every private-use character; cannot protect its math")
 
 
-def render_markdown(body: str) -> Rendered:
+_EMOJI = re.compile(r"^[\U0001F300-\U0001FAFF\u2600-\u27BF]\ufe0f?\s*")
+_NUMBERING = re.compile(r"^\d+(?:\.\d+)*\.?\s*")
+
+
+def same_title(heading: str, title: str) -> bool:
+    """Does a heading say the title again? Emoji, section numbers and a closing `?` or
+    `:` aside: `💡 Flowbased Models`, `1.深度学习偏置的作用?` and `76. 最小覆盖子串` do."""
+    def plain(text: str) -> str:
+        return " ".join(_EMOJI.sub("", text).split()).rstrip("?:\uff1f\uff1a").casefold()
+    a, b = plain(heading), plain(title)
+    return a == b or _NUMBERING.sub("", a) == _NUMBERING.sub("", b)
+
+
+def _drop_title_heading(tokens: list[Token], title: str, plain) -> list[Token]:
+    """The page shows the title as its h1; a body that opens with it says it once."""
+    if (title and len(tokens) >= 3 and tokens[0].type == "heading_open"
+            and same_title(plain(_inline_text(tokens[1].children or [])), title)):
+        tokens = tokens[3:]
+    # Under the page's h1 the body's headings start at h2, so none is skipped.
+    levels = [int(t.tag[1]) for t in tokens if t.type in ("heading_open", "heading_close")]
+    shift = min(levels, default=2) - 2
+    if shift > 0:
+        for tok in tokens:
+            if tok.type in ("heading_open", "heading_close"):
+                tok.tag = f"h{int(tok.tag[1]) - shift}"
+    return tokens
+
+
+_OWN_MARKER = re.compile(r"^(?:\d{1,2}[、.]|[(\uff08]\d{1,2}[)\uff09])")
+
+
+def _mark_numbered_lists(tokens: list[Token]) -> None:
+    """A list whose items carry their own markers (`1、…`, `(2)…`, kept verbatim from the
+    source) gets class `numbered`, so the page shows those markers and no bullets."""
+    for i, tok in enumerate(tokens):
+        if tok.type != "bullet_list_open":
+            continue
+        depth, firsts = 0, []
+        for j in range(i, len(tokens)):
+            t = tokens[j]
+            depth += t.nesting if t.type in ("bullet_list_open", "bullet_list_close") else 0
+            if t.type == "list_item_open" and depth == 1:
+                first = next((x for x in tokens[j:] if x.type == "inline"), None)
+                firsts.append(first.content if first else "")
+            if depth == 0:
+                break
+        if firsts and all(_OWN_MARKER.match(f.replace("\\", "")) for f in firsts):
+            tok.attrSet("class", "numbered")
+
+
+def render_markdown(body: str, title: str = "") -> Rendered:
     md = _parser()
     s = _sentinel(body)
     protected: list[Span] = []
@@ -142,6 +192,8 @@ def render_markdown(body: str) -> Rendered:
     env: dict = {}
     tokens = md.parse("".join(parts), env)
     trim_autolinks(md, tokens)  # before restoring: a URL ends where a formula starts
+    tokens = _drop_title_heading(tokens, title, plain)
+    _mark_numbered_lists(tokens)
     _restore_in_place(tokens, plain, url, in_attr=False)
     toc = _anchor_headings(tokens, plain)
     rendered = md.renderer.render(tokens, md.options, env)

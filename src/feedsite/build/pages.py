@@ -117,6 +117,10 @@ def plan_pages(config: SiteConfig, index: SiteIndex, rendered: dict[str, Rendere
         view = views.article(article.slug)
         add(urls.article(article.slug), "article.html", origin=(article.path, article.line("slug")),
             lastmod=article.date, title=article.title, description=view.description, article=view)
+        # Published URLs do not break: each old slug redirects to the article.
+        for alias in article.aliases:
+            add(urls.article(alias), "redirect.html", listed=False, noindex=True, title=article.title,
+                target=urls.article(article.slug))
     add(urls.tags(), "tags.html", lastmod=newest(everything), title="标签",
         description=f"全部 {len(cloud)} 个标签,按拼音排序:" + "、".join(t.name for t in cloud[:30])
         + ("…" if len(cloud) > 30 else "。"), cloud=cloud)
@@ -131,8 +135,9 @@ def plan_pages(config: SiteConfig, index: SiteIndex, rendered: dict[str, Rendere
         description=f"在{config.title}的全部笔记中搜索。")
     add(urls.file("404.html"), "404.html", listed=False, noindex=True, title="页面不存在",
         description="没有找到这个地址。")
+    # Entry ids come from the article's stable id, not its URL, so a new slug is not a new entry.
     entries = tuple((views.card(a.slug), a.date or config.updated, a.date,
-                     views.article(a.slug).feed_html)
+                     views.article(a.slug).feed_html, a.entry_id)
                     for a in index.articles[:ATOM_ENTRIES])
     add(urls.file("atom.xml"), "atom.xml", listed=False, title=config.title, entries=entries)
     listed = tuple((p.url, p.lastmod) for p in pages if p.listed and not p.noindex)

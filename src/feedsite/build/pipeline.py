@@ -66,8 +66,8 @@ def render_bodies(articles, state: BuildState) -> dict[str, Rendered]:
     """Markdown for every article; unchanged bodies come from the last build."""
     out, cache = {}, {}
     for article in articles:
-        key = hashlib.sha256(article.body.encode("utf-8", "surrogatepass")).hexdigest()
-        cache[key] = state.rendered.get(key) or render_markdown(article.body)
+        key = hashlib.sha256(f"{article.title}\0{article.body}".encode("utf-8", "surrogatepass")).hexdigest()
+        cache[key] = state.rendered.get(key) or render_markdown(article.body, article.title)
         out[article.slug] = cache[key]
     state.rendered = cache
     return out

@@ -4,16 +4,28 @@ Nothing here knows a keyword: every rule lives in the config, so a person tunes
 classification by editing site.yaml. Keywords are matched in prose only, never
 inside formulas. Latin keywords match whole words, ignoring case, so `ODE`
 does not fire inside `decoder`; Chinese keywords match as substrings.
+
+A tag needs salience, not just a count. It is salient when the title or a
+heading names it, or when it is said at least twice, not far less often than
+the article's main tag, and at least once in a sentence that also names a main
+term. Mentions in contrast (`不同于RNN、CNN等模型`) do not count. A tag whose
+rule names topics (`topics: [algorithms]` for 滑动窗口) is that topic's sense
+of the word only.
 """
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..config import SiteConfig
 from ..spans import prose_only
 
 MAX_TAGS = 6
 MIN_TAGS = 2
+# A mention this many times rarer than the main tag's is a passing one.
+FAR_LESS = 4
+_CONTRAST = re.compile(r"(?:不同于|区别于|不像|而不是|而非)[^,。;:!?\uff0c]*|与[^,。;:!?\uff0c]{1,20}不同")
+_SENTENCE = re.compile(r"[^。!?;\uff01\uff1f\uff1b]+")
 # A word repeated many times is one signal, not many.
 MAX_HITS_PER_KEYWORD = 3
 
@@ -27,6 +39,7 @@ class KeywordCounter:
     """
 
     def __init__(self, keywords):
+        self.keywords = tuple(sorted({k for k in keywords if k}))
         self._entries = [(k, k.casefold(), _pattern(k)) for k in sorted({k for k in keywords if k})]
 
     def counts(self, text: str) -> dict[str, int]:
@@ -40,6 +53,7 @@ class KeywordCounter:
         return found
 
 
+@lru_cache(maxsize=4096)
 def _pattern(keyword: str) -> re.Pattern:
     if keyword.isascii():
         return re.compile(rf"(?<![A-Za-z0-9]){re.escape(keyword)}(?![A-Za-z0-9])", re.I)
@@ -65,11 +79,23 @@ class Classifier:
                 self.tag_of.setdefault(word, []).append(order)
         self.counter = KeywordCounter([*self.weights, *self.tag_of])
 
-    def classify(self, title: str, text: str) -> tuple[str, list[str]]:
-        """(topic slug, tags) for an excerpt, counting keywords in prose only."""
-        in_prose, in_title = self.counter.counts(prose_only(text)), self.counter.counts(title)
+    def classify(self, title: str, text: str, headings: tuple[str, ...] = (),
+                 main_terms: tuple[str, ...] = (), paragraphs: tuple[str, ...] | None = None,
+                 given_title: bool = True) -> tuple[str, list[str]]:
+        """(topic slug, tags) for an excerpt, counting keywords in prose only. `main_terms`
+        are the article's most salient words, for when its title names no tag; sentences
+        are read within `paragraphs` (the text less its headings) when given. A title
+        the text gave (`given_title`) weighs for the topic; one drawn from its sentences
+        would only count them twice."""
+        # Mentions in contrast (`不同于RNN、CNN等模型`) count neither for the topic nor for tags.
+        plain = _CONTRAST.sub(" , ", prose_only(text))
+        in_prose, in_title = self.counter.counts(plain), self.counter.counts(title if given_title else "")
+        named = self.counter.counts(" , ".join((title, *headings)))
         topic = self.choose_topic(in_prose, in_title)
-        return topic, self.choose_tags(topic, in_prose, in_title)
+        # Blocks are cut at spaces in prose, so joined with a full stop their formulas stay whole.
+        read = "。".join(paragraphs) if paragraphs is not None else None
+        sentences = _SENTENCE.findall(_CONTRAST.sub(" , ", prose_only(read)) if read is not None else plain)
+        return topic, self.choose_tags(topic, in_prose, named, sentences, main_terms)
 
     def topic_scores(self, in_prose: dict, in_title: dict) -> dict[str, int]:
         """Weighted keyword hits per topic; the title counts again, as readers weigh it."""
@@ -88,14 +114,39 @@ class Classifier:
         # Ties go to the topic listed first in site.yaml, so the result is stable.
         return next(slug for slug, score in scores.items() if score == best)
 
-    def choose_tags(self, topic_slug: str, in_prose: dict, in_title: dict) -> list[str]:
-        """2–6 canonical tag names, most-mentioned first, topped up from the topic's
-        fallback tags when the text names fewer than two."""
+    def choose_tags(self, topic_slug: str, in_prose: dict, named: dict, sentences: list[str] = (),
+                    main_terms: tuple[str, ...] = ()) -> list[str]:
+        """2–6 canonical tag names, salient ones first, topped up from the topic's
+        fallback tags when fewer than two are salient."""
         mentions: dict[int, int] = {}
-        for word in in_prose.keys() | in_title.keys():
+        for word in in_prose.keys() | named.keys():
             for order in self.tag_of.get(word, ()):
-                mentions[order] = mentions.get(order, 0) + in_prose.get(word, 0) + in_title.get(word, 0)
-        ranked = sorted(mentions, key=lambda order: (-mentions[order], order))
+                rule = self.config.tags[order]
+                if rule.topics and topic_slug not in rule.topics:
+                    continue  # another sense of the word
+                mentions[order] = mentions.get(order, 0) + in_prose.get(word, 0) + named.get(word, 0)
+        headline = {o for o in mentions if any(w in named for w in self._words(o))}
+        most = max(mentions.values(), default=0)
+        top = {o for o, n in mentions.items() if n == most}
+        # What the article is about: the tags its title and headings name, else its
+        # most-said tags and most salient words.
+        main = [w for o in headline for w in self._words(o)] or \
+            [*(w for o in top for w in self._words(o)), *main_terms]
+        folded = [(s, s.casefold()) for s in sentences]
+
+        def salient(order: int) -> bool:
+            if order in headline:
+                return True
+            if mentions[order] * FAR_LESS < most:
+                return False  # a passing mention
+            if not headline and order in top:
+                return True
+            own = set(self._words(order))
+            others = [w for w in main if w not in own]
+            return any(self._said(order, s, f) and any(_says(w, s, f) for w in others) for s, f in folded)
+
+        ranked = sorted((o for o in mentions if salient(o)),
+                        key=lambda o: (o not in headline, -mentions[o], o))
         tags = [self.config.tags[order].name for order in ranked[:MAX_TAGS]]
         topic = self.config.topic(topic_slug)
         for fallback in topic.fallback_tags if topic else ():
@@ -104,3 +155,21 @@ class Classifier:
             if fallback not in tags:
                 tags.append(fallback)
         return tags
+
+    def _words(self, order: int) -> tuple[str, ...]:
+        rule = self.config.tags[order]
+        return (rule.name, *rule.aliases)
+
+    def _said(self, order: int, sentence: str, folded: str) -> bool:
+        return any(_says(w, sentence, folded) for w in self._words(order))
+
+
+def _says(word: str, sentence: str, folded: str) -> bool:
+    """`word` said in `sentence` (whose casefold is `folded`): a substring test first, the
+    exact pattern only when it passes."""
+    return _folded(word) in folded and bool(_pattern(word).search(sentence))
+
+
+@lru_cache(maxsize=4096)
+def _folded(word: str) -> str:
+    return word.casefold()

@@ -8,14 +8,19 @@ import hashlib
 from collections import Counter
 from dataclasses import dataclass, replace
 
+from ..config import SiteConfig
+from ..segment import segmenter
 from ..spans import formula_fields
 from .classify import Classifier
 from .dumps import Excerpt
 from .fingerprint import fingerprint
-from .structure import restore
+from .pieces import HEADING
+from .salience import Collection
+from .structure import blocks_of, restore
 from .titles import infer_title
 
 TRUNCATION = "..."
+GIVEN = ("opening", "paper")  # title sources the text itself named
 ID_PREFIX_CHARS = 64  # an article is known by its opening, which every excerpt of it shares
 
 
@@ -47,6 +52,7 @@ class Generated:
     truncated: bool
     lost_formulas: int
     first_seen: str  # where problems about it are reported
+    title_source: str = "opening"  # how sure the title is: opening, paper, sentence, heading, keywords
     cut_formulas: int = 0  # cut off mid-formula by the feed's truncation
 
     def editable(self) -> dict:
@@ -102,11 +108,27 @@ def merge(excerpts: list[Excerpt]) -> list[Draft]:
             for d in drafts]
 
 
-def generate(draft: Draft, classifier: Classifier) -> Generated:
-    title = infer_title(draft.text)
-    topic, tags = classifier.classify(title, draft.text)
+class Analysis:
+    """What drafting needs to know about the whole run: the site's rules and
+    vocabulary, and the collection the salience of terms is measured against."""
+
+    def __init__(self, config: SiteConfig, drafts: list[Draft]):
+        self.classifier = Classifier(config)
+        self.vocabulary = frozenset(self.classifier.counter.keywords)
+        words = segmenter(tuple(sorted(self.vocabulary)))
+        self.collection = Collection(words, [d.text for d in drafts], tuple(sorted(self.vocabulary)))
+
+
+def generate(draft: Draft, analysis: Analysis) -> Generated:
+    terms = analysis.collection.terms(draft.text)
+    title = infer_title(draft.text, terms, analysis.vocabulary)
+    blocks = blocks_of(draft.text)
+    headings = tuple(draft.text[b.start:b.end] for b in blocks if b.kind == HEADING)
+    paragraphs = tuple(draft.text[b.start:b.end] for b in blocks if b.kind != HEADING)
+    topic, tags = analysis.classifier.classify(title.text, draft.text, headings, tuple(terms.top(2)),
+                                               paragraphs, given_title=title.source in GIVEN)
     return Generated(
-        id=draft.id, title=title, topic=topic, tags=tuple(tags),
+        id=draft.id, title=title.text, topic=topic, tags=tuple(tags),
         body=restore(draft.text), sources=draft.sources, truncated=draft.truncated,
-        **formula_fields(draft.text), first_seen=draft.sources[0],
+        **formula_fields(draft.text), first_seen=draft.sources[0], title_source=title.source,
     )

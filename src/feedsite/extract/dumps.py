@@ -15,6 +15,9 @@ HEADER = ("INCOMING TRANSMISSION", "LATEST UPDATES")
 # dump, and passing it on would make pages no browser can lay out.
 MAX_EXCERPT_CHARS = 100_000
 _PAGINATION = re.compile(r"\s*\d+(?:\s+\d+)*\s*")
+# An article says something: a stray line such as `深度学习 笔记` is not one.
+MIN_EXCERPT_CHARS = 12
+_CLAUSE = re.compile(r"[,。,;;!?!?:\uff0c\uff1b\uff01\uff1f\uff1a]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _BOM = b"\xef\xbb\xbf"
 _CONTROL_BYTES = bytes([*range(0, 9), *range(14, 32)])
@@ -79,10 +82,21 @@ def parse_dump(source: str, data: bytes) -> tuple[list[Excerpt], list[SourceErro
                 f"line has {len(stripped):,} characters, over the {MAX_EXCERPT_CHARS:,} an excerpt "
                 "may have; skipped"))
             continue
+        if too_short(stripped):
+            problems.append(warning(source, number, f"line too short to be an article ({stripped!r}); "
+                                                    "skipped"))
+            continue
         excerpts.append(Excerpt(source, number, stripped))
     if not excerpts and not any(p.severity == "error" for p in problems):
         problems.append(SourceError(source, 1, "no excerpts found after the header"))
     return excerpts, problems
+
+
+def too_short(text: str) -> bool:
+    """Fewer than MIN_EXCERPT_CHARS characters, or two words and not one clause mark."""
+    core = text.removesuffix("...").strip()
+    return len(core.replace(" ", "")) < MIN_EXCERPT_CHARS or \
+        (len(core.split()) <= 2 and not _CLAUSE.search(core))
 
 
 def _decode(source: str, number: int, raw: bytes, problems: list[SourceError]) -> str | None:

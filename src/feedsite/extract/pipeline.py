@@ -15,8 +15,7 @@ from ..config import SiteConfig
 from ..errors import BuildFailed, Report, SourceError, shown_path
 from ..files import Notify, exclusive
 from . import store
-from .classify import Classifier
-from .drafts import generate, merge
+from .drafts import Analysis, generate, merge
 from .dumps import parse_dump
 
 LOCK = ".extract.lock"
@@ -32,11 +31,14 @@ class ExtractResult:
     unchanged: int
     kept: int  # files with a hand edit, whether rewritten or not
     report: Report
+    retired: int = 0  # articles a person retired, in site.yaml or by `status: retired`
+    diff: str = ""  # with dry_run: what a run would change, as a unified diff
 
     def summary(self) -> str:
+        retired = f", {self.retired} retired" if self.retired else ""
         return (f"extract: {self.dumps} dumps, {self.excerpts} excerpts, {self.articles} articles: "
                 f"{self.new} new, {self.updated} updated, {self.unchanged} unchanged, "
-                f"{self.kept} kept as edited; {len(self.report.warnings)} warnings, "
+                f"{self.kept} kept as edited{retired}; {len(self.report.warnings)} warnings, "
                 f"{len(self.report.errors)} errors")
 
 
@@ -58,8 +60,10 @@ def discover_dumps(paths: list[Path], report: Report) -> list[tuple[str, Path]]:
 
 
 def run(config: SiteConfig, paths: list[Path], content_dir: Path | None = None,
-        wait: bool = True, notify: Notify | None = None) -> ExtractResult:
+        dry_run: bool = False, wait: bool = True, notify: Notify | None = None) -> ExtractResult:
     """Extract every dump under `paths` into `content_dir` (default: the config's).
+    With `dry_run`, nothing is written, not even the lock: the result carries the diff a
+    run would make.
 
     One run at a time per content folder: two would both read it, then both write new
     files for the same article. A second run says it waits (through `notify`), or with
@@ -67,6 +71,8 @@ def run(config: SiteConfig, paths: list[Path], content_dir: Path | None = None,
     """
     content_dir = content_dir or config.content_dir
     _check_folder(content_dir)  # before the lock: a refused folder gets nothing beside it
+    if dry_run:
+        return _run(config, paths, content_dir, dry_run=True)
     # Inside the folder: extract writes nothing anywhere else.
     with exclusive(content_dir, "extract", wait, notify, lock=content_dir / LOCK):
         return _run(config, paths, content_dir)
@@ -84,7 +90,8 @@ def _check_folder(content_dir: Path) -> None:
                                        "is a file, not a content folder; it was left untouched")])
 
 
-def _run(config: SiteConfig, paths: list[Path], content_dir: Path) -> ExtractResult:
+def _run(config: SiteConfig, paths: list[Path], content_dir: Path, dry_run: bool = False
+         ) -> ExtractResult:
     report = Report()
     excerpts = []
     dumps = discover_dumps(paths, report)
@@ -97,14 +104,18 @@ def _run(config: SiteConfig, paths: list[Path], content_dir: Path) -> ExtractRes
         found, problems = parse_dump(shown, data)
         excerpts += found
         report.extend(problems)
-    classifier = Classifier(config)
-    generated = [generate(d, classifier) for d in merge(excerpts)]
+    merged = merge(excerpts)
+    drafts = [d for d in merged if d.id not in config.retired]  # retired for good in site.yaml
+    analysis = Analysis(config, drafts)
+    generated = [generate(d, analysis) for d in drafts]
     existing, problems = store.read_existing(content_dir, shown_path(content_dir))
     report.extend(problems)
     writes, problems = store.plan(generated, existing, content_dir)
     report.extend(problems)
-    done, problems = store.apply(writes, content_dir)
+    changes = store.diff(writes, Path.cwd()) if dry_run else ""
+    done, problems = (writes, []) if dry_run else store.apply(writes, content_dir)
     report.extend(problems)
     count = lambda status: sum(1 for w in done if w.status.startswith(status))  # noqa: E731
     return ExtractResult(len(dumps), len(excerpts), len(generated), count("new"), count("updated"),
-                         count("unchanged"), count("kept"), report)
+                         count("unchanged"), count("kept"), report,
+                         len(merged) - len(drafts) + count("retired"), changes)

@@ -8,13 +8,14 @@ the dumps.
 """
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
 from .. import faults, frontmatter
-from ..errors import SourceError, warning
+from ..errors import SourceError, shown_path, warning
 from ..files import write_atomic
 from ..slugs import SLUG_RE, slugify_title, unique_slug
 from ..spans import formula_fields
@@ -22,7 +23,8 @@ from .drafts import Generated, source_key
 from .fingerprint import EDITABLE, carried_over, edited_fields
 from .titles import MAX_TITLE
 
-UNCHANGED = ("unchanged", "kept-unchanged")
+UNCHANGED = ("unchanged", "kept-unchanged", "retired")
+RETIRED = "retired"  # `status: retired`: a person took the article out for good
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,7 @@ class Existing:
 class Write:
     path: Path
     text: str
-    status: str  # new, updated, unchanged, kept (edited, machine fields changed), kept-unchanged
+    status: str  # new, updated, unchanged, kept (edited, machine fields changed), kept-unchanged, retired
 
 
 def read_existing(content_dir: Path, shown: str) -> tuple[list[Existing], list[SourceError]]:
@@ -129,6 +131,9 @@ def plan(generated: list[Generated], existing: list[Existing], content_dir: Path
             taken_slugs.add(slug)
             writes.append(Write(content_dir / f"{slug}.md", render(gen, slug), "new"))
             continue
+        if match.fields.get("status") == RETIRED:
+            writes.append(Write(match.path, match.text, RETIRED))  # left exactly as it is
+            continue
         text = update(match, gen)
         status = ("kept" if match.edited else "updated") if text != match.text else \
             ("kept-unchanged" if match.edited else "unchanged")
@@ -146,7 +151,7 @@ def render(gen: Generated, slug: str) -> str:
         "title": gen.title, "slug": slug, "topic": gen.topic, "tags": list(gen.tags),
         "sources": list(gen.sources), "truncated": gen.truncated,
         "lost_formulas": gen.lost_formulas, "cut_formulas": gen.cut_formulas,
-        "id": gen.id, "fingerprint": gen.fingerprint,
+        "title_source": gen.title_source, "id": gen.id, "fingerprint": gen.fingerprint,
     }
     return frontmatter.dump(fields, gen.body)
 
@@ -159,9 +164,13 @@ def update(existing: Existing, gen: Generated) -> str:
     mine, theirs = gen.editable(), existing.values()
     values = {k: theirs[k] if k in edited else mine[k] for k in EDITABLE}
     fields = dict(existing.fields)
+    theirs_source = fields.get("title_source", gen.title_source)
     fields.update(title=values["title"], slug=_slug_of(existing), topic=values["topic"],
                   tags=values["tags"], sources=list(gen.sources), truncated=gen.truncated,
-                  **formula_fields(values["body"]), id=gen.id)
+                  **formula_fields(values["body"]),
+                  # A title a person wrote keeps the file as it was: the review queue tells
+                  # it apart by the fingerprint, so title_source is not rewritten.
+                  title_source=theirs_source if "title" in edited else gen.title_source, id=gen.id)
     refreshed = carried_over(existing.fields.get("fingerprint"), edited, values)
     if refreshed is not None:
         fields["fingerprint"] = refreshed
@@ -192,6 +201,19 @@ def _numbered(title: str, n: int) -> str:
     suffix = f" ({n})"
     base = title[: MAX_TITLE - len(suffix)]
     return re.sub(r"[ …]+$", "", base) + suffix
+
+
+def diff(writes: list[Write], root: Path) -> str:
+    """What applying `writes` would change, as a unified diff against the files as they are."""
+    out = []
+    for write in writes:
+        if write.status in UNCHANGED:
+            continue
+        name = shown_path(write.path, root)
+        before = write.path.read_text(encoding="utf-8") if write.status != "new" else ""
+        out += difflib.unified_diff(before.splitlines(keepends=True), write.text.splitlines(keepends=True),
+                                    "/dev/null" if write.status == "new" else f"a/{name}", f"b/{name}")
+    return "".join(out)
 
 
 def apply(writes: list[Write], content_dir: Path) -> tuple[list[Write], list[SourceError]]:

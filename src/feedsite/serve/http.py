@@ -17,6 +17,7 @@ from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from livereload.server import LiveScriptInjector
 from tornado import web
 
+from ..extract import REVIEW_PATH, review, review_page
 from .overlay import error_page, with_overlay
 from .preview import Preview
 
@@ -32,7 +33,12 @@ def respond(preview: Preview, raw_path: str, query: str = "") -> Response:
     The caller holds `preview.lock`."""
     if preview.problems and not preview.built:
         return 500, {"Content-Type": _HTML}, error_page(preview.problems).encode("utf-8")
-    status, headers, body = _file(preview.out_dir, raw_path, query)
+    if raw_path.rstrip("/") == REVIEW_PATH.rstrip("/"):
+        # The review queue, made on request from content/: preview only, never built.
+        findings, problems = review(preview.config, preview.config.content_dir, "content")
+        status, headers, body = 200, {"Content-Type": _HTML}, review_page(findings, problems).encode("utf-8")
+    else:
+        status, headers, body = _file(preview.out_dir, raw_path, query)
     if preview.problems and headers.get("Content-Type") == _HTML:
         body = with_overlay(body, preview.problems)
     return status, headers, body
