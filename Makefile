@@ -8,7 +8,7 @@ PYTHON ?= python3
 NODE_STAMP := node_modules/.installed-stamp
 BENCH_STAMP := $(VENV)/.bench-stamp
 
-.PHONY: site test serve extract check bench system node clean
+.PHONY: site test test-long serve extract check bench system node clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -57,6 +57,12 @@ test: $(STAMP) node $(NODE_STAMP) system
 	$(VENV)/bin/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/site.yml
 	$(VENV)/bin/feedsite check --content
 	$(PY) -m pytest
+
+# The long trials (load on serve, kill -9 during a 2,000-article build) and the property
+# tests with 10 times the examples; `make test` leaves these out (pytest's addopts: -m "not long").
+test-long: $(STAMP) system
+	$(PY) -m pytest -m long -s
+	$(PY) -m pytest tests/unit/test_fuzz.py --hypothesis-profile=long --hypothesis-show-statistics
 
 $(BENCH_STAMP): $(STAMP) pyproject.toml
 	$(PY) -m pip install -q --disable-pip-version-check -e '.[test,bench]'

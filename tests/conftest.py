@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
@@ -26,6 +27,15 @@ def pytest_addoption(parser):
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "browser: drives the real Debian Chromium via Playwright")
+    config.addinivalue_line("markers", "long: a long trial; `make test-long` runs these, `make test` not")
+
+
+# Property tests that set no example count take it from the profile: `make test` uses
+# this one, `make test-long` passes `--hypothesis-profile=long`. No deadline: the machine
+# is shared, and a slow example is not a failure.
+settings.register_profile("feedsite", max_examples=200, deadline=None)
+settings.register_profile("long", max_examples=2000, deadline=None)
+settings.load_profile("feedsite")
 
 
 def real_excerpt_lines() -> list[str]:

@@ -10,8 +10,14 @@ from pathlib import Path
 from . import __version__
 from .config import load_config
 from .errors import BuildFailed, shown_path
+from .faults import unexpected
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
+
+
+def say(message: str) -> None:
+    """A word on stderr while a command waits, so a person knows why nothing happens."""
+    print(message, file=sys.stderr, flush=True)
 
 
 def cmd_extract(args) -> int:
@@ -20,7 +26,8 @@ def cmd_extract(args) -> int:
     content_dir = Path(args.content) if args.content else config.content_dir
     from . import extract
 
-    result = extract.run(config, paths, content_dir, dry_run=args.dry_run)
+    result = extract.run(config, paths, content_dir, dry_run=args.dry_run, wait=not args.no_wait,
+                         notify=say)
     for problem in result.report.problems:
         print(problem, file=sys.stderr)
     if args.dry_run:
@@ -52,7 +59,8 @@ def cmd_build(args) -> int:
     if args.base_url:
         config = dataclasses.replace(config, base_url=args.base_url)
     out = Path(args.out) if args.out else config.output_dir
-    result = build(config, out, strict=args.strict)  # --strict also checks every link
+    # --strict also checks every link
+    result = build(config, out, strict=args.strict, wait=not args.no_wait, notify=say)
     for problem in result.warnings:
         print(problem, file=sys.stderr)
     print(f"build: {result.pages} pages written to {shown_path(out)}/, "
@@ -136,6 +144,8 @@ def parser() -> argparse.ArgumentParser:
     ex.add_argument("--config", default="site.yaml", help="site config (default: site.yaml)")
     ex.add_argument("--dry-run", action="store_true",
                     help="print what would change, as a diff, and write nothing")
+    ex.add_argument("--no-wait", action="store_true",
+                    help="fail at once if another extract is writing the content folder")
     ex.set_defaults(run=cmd_extract)
 
     rv = sub.add_parser("review", help="list the articles to refine by hand, worst first, with file:line")
@@ -150,6 +160,8 @@ def parser() -> argparse.ArgumentParser:
                     help="fail on warnings too, and on broken internal links")
     bu.add_argument("--base-url", metavar="URL",
                     help="deploy address, overriding site.yaml's base_url (e.g. a Pages URL in CI)")
+    bu.add_argument("--no-wait", action="store_true",
+                    help="fail at once if another build of the output folder is running")
     bu.set_defaults(run=cmd_build)
 
     ch = sub.add_parser("check", help="list internal links, assets and anchors that do not resolve")
@@ -189,6 +201,9 @@ def main(argv: list[str] | None = None) -> int:
     except BuildFailed as failed:
         for problem in failed.problems:
             print(problem, file=sys.stderr)
+        return EXIT_INPUT
+    except OSError as exc:  # one a stage did not translate: still one line, no traceback
+        print(unexpected(exc), file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
         return 130

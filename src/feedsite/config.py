@@ -76,6 +76,9 @@ _TAG = {"name": str, "slug": str, "aliases": list, "topics": list}
 _TYPE_NAMES = {str: "a string", int: "an integer", list: "a list", dict: "a mapping"}
 
 
+_INVALID = object()
+
+
 class _Reader:
     """Turns YAML nodes into plain values, reporting problems with their line."""
 
@@ -86,7 +89,16 @@ class _Reader:
         return node.start_mark.line + 1
 
     def value(self, node):
-        return yaml.constructor.SafeConstructor().construct_object(node, deep=True)
+        """The node as a plain value, or _INVALID (reported) when YAML cannot build it."""
+        try:
+            return yaml.constructor.SafeConstructor().construct_object(node, deep=True)
+        except yaml.YAMLError as exc:
+            problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        except Exception as exc:  # noqa: BLE001 - PyYAML's constructors raise plain ones
+            # for values they cannot build: `!!int x`, `2024-02-30`, an empty `!!int`.
+            problem = f"{type(exc).__name__}: {exc}"
+        self.report.error(self.path, self.line(node), f"invalid value: {problem}")
+        return _INVALID
 
     def mapping(self, node, schema: dict, what: str) -> dict:
         if not isinstance(node, yaml.MappingNode):
@@ -101,6 +113,8 @@ class _Reader:
                                   f"unknown key '{key}' in {what} (allowed: {allowed})")
                 continue
             value = self.value(value_node)
+            if value is _INVALID:
+                continue
             expected = schema[key]
             if expected is str and isinstance(value, (int, float)) and not isinstance(value, bool):
                 value = str(value)

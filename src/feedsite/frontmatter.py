@@ -54,11 +54,27 @@ def parse(text: str) -> tuple[dict, Split]:
         line = parts.yaml_line + (mark.line if mark else 0)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise FrontMatterError(line, f"invalid YAML in front matter: {problem}") from None
+    except Exception as exc:  # noqa: BLE001 - PyYAML's constructors raise plain ones for
+        # values they cannot build (`!!int x`, `date: 2024-02-30`), with no line.
+        line = parts.yaml_line + _unbuildable_line(parts.yaml_text)
+        raise FrontMatterError(line, f"invalid value in front matter: {type(exc).__name__}: "
+                                     f"{exc}") from None
     if fields is None:
         fields = {}
     if not isinstance(fields, dict):
         raise FrontMatterError(parts.yaml_line, "front matter must be a mapping of keys to values")
     return fields, parts
+
+
+def _unbuildable_line(yaml_text: str) -> int:
+    """Offset of the top-level entry whose value YAML could parse but not build."""
+    node = yaml.compose(yaml_text, Loader=_SafeLoader)
+    for key, value in node.value if isinstance(node, yaml.MappingNode) else []:
+        try:
+            yaml.constructor.SafeConstructor().construct_object(value, deep=True)
+        except Exception:  # noqa: BLE001 - the one that failed before
+            return key.start_mark.line
+    return 0
 
 
 def key_lines(parts: Split) -> dict[str, int]:

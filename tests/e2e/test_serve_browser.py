@@ -13,6 +13,8 @@ from conftest import copy_corpus
 from siteprobe import CHROMIUM
 from siteprobe import CHROMIUM_ARGS as ARGS
 
+from feedsite.serve.overlay import OVERLAY_ID
+
 ARTICLE = "11-sheng-zui-duo-shui-de-rong-qi"
 BOUND_MS = 5000  # the reload must come within this; bench/reload_speed.py measures the 1 s goal
 
@@ -76,14 +78,20 @@ def test_edit_reloads_the_open_page_by_itself(server):
                 page.get_by_text(marker).wait_for(timeout=BOUND_MS)
                 latencies.append(time.perf_counter() - started)
                 assert page.evaluate("window.__notReloaded") is None  # a real reload, not a patch
-            # A broken edit shows the error page in place of the article; the fix brings it back.
+            # A broken edit lays an overlay naming file:line over the last good article, styled
+            # as usual; the fix reloads the page without it.
             page.wait_for_function("() => window.LiveReload && LiveReload.connector.protocol")
             line = text.split("\n").index("topic: algorithms") + 1
             path.write_text(text.replace("topic: algorithms", "topic: nowhere", 1), encoding="utf-8")
-            page.get_by_text(f"content/{ARTICLE}.md:{line}: error: unknown topic").wait_for(
+            overlay = page.locator(f"#{OVERLAY_ID}")
+            overlay.get_by_text(f"content/{ARTICLE}.md:{line}: error: unknown topic").wait_for(
                 timeout=BOUND_MS)
+            assert page.locator("h1", has_text="盛最多水的容器").is_visible()
+            assert page.evaluate("[...document.styleSheets].some(s => s.href && new URL(s.href)"
+                                 ".pathname.endsWith('/assets/style.css') && s.cssRules.length > 0)")
             page.wait_for_function("() => window.LiveReload && LiveReload.connector.protocol")
             path.write_text(text, encoding="utf-8")
+            overlay.wait_for(state="detached", timeout=BOUND_MS)
             page.locator("h1", has_text="盛最多水的容器").wait_for(timeout=BOUND_MS)
             # Stopping with a browser still connected is clean and quick.
             proc.terminate()

@@ -14,6 +14,7 @@ import pytest
 from conftest import CONTENT, ROOT, copy_corpus
 
 from feedsite import frontmatter
+from feedsite.build.output import MARKER
 from feedsite.spans import formula_counts
 
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -135,6 +136,7 @@ def test_bad_tex_fails_a_strict_build_and_keeps_the_old_site(bad_tex):
     old = bad_tex / "public"
     old.mkdir()
     (old / "index.html").write_text("old site", encoding="utf-8")
+    (old / MARKER).write_text("")  # a site feedsite built, so a build may replace it
     proc = subprocess.run([sys.executable, "-m", "feedsite", "build", "--out", "public", "--strict"],
                           cwd=bad_tex, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 1

@@ -9,7 +9,7 @@ from pathlib import Path
 import feedsite
 
 PACKAGE = Path(feedsite.__file__).parent
-FLOOR = {"errors", "config", "spans", "slugs", "frontmatter", "urls"}
+FLOOR = {"errors", "config", "spans", "slugs", "frontmatter", "urls", "faults", "files"}
 
 
 def module_name(path: Path) -> str:

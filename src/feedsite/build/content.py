@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import frontmatter
+from .. import faults, frontmatter
 from ..config import SiteConfig
 from ..errors import SourceError, warning
 from ..slugs import SLUG_RE
@@ -163,7 +163,11 @@ def load_articles(config: SiteConfig, shown_dir: str, cache: dict | None = None
     cache = {} if cache is None else cache
     seen = set()
     for path in sorted(folder.glob("*.md")):
-        stat = path.stat()
+        try:
+            stat = path.stat()
+        except OSError as exc:  # a dangling link, or gone since the listing
+            problems.append(SourceError(f"{shown_dir}/{path.name}", 0, f"cannot read: {faults.cause(exc)}"))
+            continue
         key = (stat.st_mtime_ns, stat.st_size, stat.st_ino, config.topics)
         seen.add(path)
         if path not in cache or cache[path][0] != key:
@@ -180,6 +184,8 @@ def load_articles(config: SiteConfig, shown_dir: str, cache: dict | None = None
 def _load_one(path: Path, shown: str, config: SiteConfig) -> tuple[Article | None, list[SourceError]]:
     try:
         text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        return None, [SourceError(shown, 0, f"cannot read: {faults.cause(exc)}")]
     except UnicodeDecodeError as exc:
         line = path.read_bytes()[: exc.start].count(b"\n") + 1
         return None, [SourceError(shown, line, "file is not valid UTF-8")]

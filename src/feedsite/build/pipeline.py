@@ -13,12 +13,13 @@ from pathlib import Path
 
 from ..config import SiteConfig
 from ..errors import Report, SourceError, shown_path, warning
+from ..files import Notify, exclusive
 from ..urls import Urls
 from .content import Article, load_articles
 from .excerpts import excerpt_formulas, summary_formulas
 from .formulas import MathCache
 from .markdown import Rendered, render_markdown
-from .output import copy_static, write_in_place, write_swapped
+from .output import check_replaceable, copy_static, inputs_of, write_in_place, write_swapped
 from .pages import Page, path_collisions, plan_pages, site_context
 from .render import make_env, render_template, template_dirs
 from .searchindex import search_files
@@ -97,12 +98,27 @@ def _short(source: str, limit: int = 60) -> str:
 
 
 def build(config: SiteConfig, out_dir: Path | None = None, strict: bool = False,
-          state: BuildState | None = None, in_place: bool = False, search: bool = True
-          ) -> BuildResult:
-    """Build the site or raise BuildFailed listing every problem at once."""
-    started = time.perf_counter()
+          state: BuildState | None = None, in_place: bool = False, search: bool = True,
+          wait: bool = True, notify: Notify | None = None) -> BuildResult:
+    """Build the site or raise BuildFailed listing every problem at once.
+
+    A full build holds the output's lock from the start, so a second build says at once
+    that it waits (through `notify`), or with `wait=False` fails, instead of rendering
+    everything first and then hanging in silence.
+    """
     out_dir = (out_dir or config.output_dir).resolve()
     state = state if state is not None else BuildState()
+    if in_place and out_dir.is_dir():
+        return _build(config, out_dir, strict, state, True, search)
+    # Before the lock: a refused folder gets nothing beside it.
+    check_replaceable(out_dir, inputs_of(config))
+    with exclusive(out_dir, "build", wait, notify):
+        return _build(config, out_dir, strict, state, False, search)
+
+
+def _build(config: SiteConfig, out_dir: Path, strict: bool, state: BuildState, in_place: bool,
+           search: bool) -> BuildResult:
+    started = time.perf_counter()
     report = Report()
     articles, problems = load_articles(config, shown_path(config.content_dir, config.root),
                                        state.parsed)
@@ -133,7 +149,7 @@ def build(config: SiteConfig, out_dir: Path | None = None, strict: bool = False,
         if state.page_digests.get(path) != digests[path]:
             texts[path] = text
 
-    if in_place and out_dir.is_dir():
+    if in_place:
         write_in_place(out_dir, texts, set(digests), set(state.page_digests))
         if templates != state.templates:
             copy_static(config, out_dir)

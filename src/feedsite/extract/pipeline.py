@@ -5,14 +5,20 @@ into the extractor.
 """
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import faults
 from ..config import SiteConfig
-from ..errors import Report, shown_path
+from ..errors import BuildFailed, Report, SourceError, shown_path
+from ..files import Notify, exclusive
 from . import store
 from .drafts import Analysis, generate, merge
 from .dumps import parse_dump
+
+LOCK = ".extract.lock"
 
 
 @dataclass(frozen=True)
@@ -54,10 +60,38 @@ def discover_dumps(paths: list[Path], report: Report) -> list[tuple[str, Path]]:
 
 
 def run(config: SiteConfig, paths: list[Path], content_dir: Path | None = None,
-        dry_run: bool = False) -> ExtractResult:
+        dry_run: bool = False, wait: bool = True, notify: Notify | None = None) -> ExtractResult:
     """Extract every dump under `paths` into `content_dir` (default: the config's).
-    With `dry_run`, nothing is written: the result carries the diff a run would make."""
+    With `dry_run`, nothing is written, not even the lock: the result carries the diff a
+    run would make.
+
+    One run at a time per content folder: two would both read it, then both write new
+    files for the same article. A second run says it waits (through `notify`), or with
+    `wait=False` fails at once.
+    """
     content_dir = content_dir or config.content_dir
+    _check_folder(content_dir)  # before the lock: a refused folder gets nothing beside it
+    if dry_run:
+        return _run(config, paths, content_dir, dry_run=True)
+    # Inside the folder: extract writes nothing anywhere else.
+    with exclusive(content_dir, "extract", wait, notify, lock=content_dir / LOCK):
+        return _run(config, paths, content_dir)
+
+
+def _check_folder(content_dir: Path) -> None:
+    try:
+        mode = os.stat(content_dir).st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise faults.failed(exc, "use it as the content folder", content_dir, folder=True) from None
+    if not stat.S_ISDIR(mode):
+        raise BuildFailed([SourceError(faults.shown(content_dir), 0,
+                                       "is a file, not a content folder; it was left untouched")])
+
+
+def _run(config: SiteConfig, paths: list[Path], content_dir: Path, dry_run: bool = False
+         ) -> ExtractResult:
     report = Report()
     excerpts = []
     dumps = discover_dumps(paths, report)
@@ -79,9 +113,9 @@ def run(config: SiteConfig, paths: list[Path], content_dir: Path | None = None,
     writes, problems = store.plan(generated, existing, content_dir)
     report.extend(problems)
     changes = store.diff(writes, Path.cwd()) if dry_run else ""
-    if not dry_run:
-        store.apply(writes, content_dir)
-    count = lambda status: sum(1 for w in writes if w.status.startswith(status))  # noqa: E731
+    done, problems = (writes, []) if dry_run else store.apply(writes, content_dir)
+    report.extend(problems)
+    count = lambda status: sum(1 for w in done if w.status.startswith(status))  # noqa: E731
     return ExtractResult(len(dumps), len(excerpts), len(generated), count("new"), count("updated"),
                          count("unchanged"), count("kept"), report,
                          len(merged) - len(drafts) + count("retired"), changes)

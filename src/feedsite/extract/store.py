@@ -9,14 +9,14 @@ the dumps.
 from __future__ import annotations
 
 import difflib
-import os
 import re
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
-from .. import frontmatter
+from .. import faults, frontmatter
 from ..errors import SourceError, shown_path, warning
+from ..files import write_atomic
 from ..slugs import SLUG_RE, slugify_title, unique_slug
 from ..spans import formula_fields
 from .drafts import Generated, source_key
@@ -63,6 +63,9 @@ def read_existing(content_dir: Path, shown: str) -> tuple[list[Existing], list[S
             fields, parts = frontmatter.parse(text)
             existing.append(Existing(path, fields, parts.body, _str(fields.get("id")),
                                      frozenset(map(str, fields.get("sources") or [])), text))
+        except OSError as exc:  # a dangling link, a file we may not read: never written over
+            problems.append(SourceError(name, 0, f"cannot read: {faults.cause(exc)}; left as it is"))
+            existing.append(Existing(path, None, "", None, frozenset()))
         except (frontmatter.FrontMatterError, UnicodeDecodeError) as exc:
             line = getattr(exc, "line", 1)
             message = getattr(exc, "message", "not valid UTF-8")
@@ -213,18 +216,34 @@ def diff(writes: list[Write], root: Path) -> str:
     return "".join(out)
 
 
-def apply(writes: list[Write], content_dir: Path) -> None:
-    """Write changed files atomically; never outside the content folder."""
+def apply(writes: list[Write], content_dir: Path) -> tuple[list[Write], list[SourceError]]:
+    """Write changed files atomically; never outside the content folder.
+
+    Returns the writes that hold on disk, and the fault that stopped the rest: the file
+    it hit keeps its old text whole, and the files after it are left for the next run.
+    """
     root = content_dir.resolve()
-    root.mkdir(parents=True, exist_ok=True)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        _clear_temporary(root)
+    except OSError as exc:
+        return [], [faults.problem(exc, "write the content folder", content_dir, folder=True)]
+    done = []
     for write in writes:
-        if write.status in UNCHANGED:
-            continue  # the file already holds exactly this text: leave it untouched
-        target = write.path.resolve()
-        if target.parent != root or target.suffix != ".md":
-            raise ValueError(f"refusing to write outside {root}: {target}")
-        # Write beside the target and rename over it: a reader (or the preview
-        # server) sees the old file or the new one, never half of one.
-        tmp = root / f".{target.name}.tmp"
-        tmp.write_text(write.text, encoding="utf-8", newline="\n")
-        os.replace(tmp, target)
+        if write.status not in UNCHANGED:  # else the file already holds exactly this text
+            target = write.path.resolve()
+            if target.parent != root or target.suffix != ".md":
+                raise ValueError(f"refusing to write outside {root}: {target}")
+            try:
+                write_atomic(target, write.text)
+            except OSError as exc:
+                kept = "the file is unchanged" if write.status != "new" else "the file was not created"
+                return done, [faults.problem(exc, "write", target, after=f"; {kept}")]
+        done.append(write)
+    return done, []
+
+
+def _clear_temporary(root: Path) -> None:
+    """What a killed run left; the caller holds the content lock, so no run owns it."""
+    for tmp in root.glob(".*.md.tmp"):
+        tmp.unlink(missing_ok=True)
