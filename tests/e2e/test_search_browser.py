@@ -156,6 +156,12 @@ def test_title_matches_lead_for_the_issue_examples(tab, site, refs):
         found = [r["slug"] for r in page_search(tab, site, query)]
         assert found[0] == titled[0], (query, found)
     assert len(page_search(tab, site, "滑动窗口")) == len(holders(refs, "滑动窗口")) >= 3
+    # The issue's own example on the real notes: the title match, then 76. 最小覆盖子串
+    # (a sliding-window problem, tagged so), then the detection article (body only).
+    by_slug = {r.slug: r for r in refs}
+    found = [by_slug[r["slug"]] for r in page_search(tab, site, "滑动窗口")]
+    assert [r.title.split(".")[0] for r in found[:2]] == ["129", "76"], [r.title for r in found]
+    assert "滑动窗口" in found[1].tags and found[2].topic == "computer-vision"
 
 
 @pytest.mark.parametrize("query", ISSUE_QUERIES)
