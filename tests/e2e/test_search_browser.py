@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from conftest import CONTENT, ROOT, copy_corpus
 from searchref import holders, norm, reference_articles, sample_words
-from siteprobe import CHROMIUM, CHROMIUM_ARGS, Tab, build_copy, build_site, serve
+from siteprobe import Tab, build_copy, build_site, serve
 
 pytestmark = pytest.mark.browser
 
@@ -30,17 +30,6 @@ READ = """(list) => Array.from(list.querySelectorAll('.result-link')).map(a => (
     topic: a.querySelector('.result-topic').textContent,
     snippet: a.querySelector('.result-snippet').textContent,
     marks: Array.from(a.querySelectorAll('mark')).map(m => m.textContent)}))"""
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is not installed")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")
