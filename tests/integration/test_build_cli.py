@@ -25,7 +25,8 @@ def built(tmp_path_factory) -> Path:
     result = subprocess.run([str(Path(sys.executable).parent / "build-site"), "--out", str(out)],
                             cwd=root, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
-    assert re.fullmatch(r"build: \d+ pages written to .*, 0 warnings, [\d.]+ s\n", result.stdout)
+    assert re.fullmatch(r"build: \d+ pages in .*/, \d+ files written, 0 warnings, [\d.]+ s; "
+                        r"cache: 0 of \d+ pages unchanged, 0 bodies and 0 formulas reused\n", result.stdout)
     return out
 
 
