@@ -16,6 +16,7 @@ from pathlib import Path
 from ..config import SiteConfig
 from ..errors import Report, SourceError, shown_path, warning
 from ..files import Notify, exclusive
+from ..progress import Progress
 from ..urls import Urls
 from .cache import FILE, CacheError, code_version, open_store
 from .commit import commit_changes, intact, snapshot
@@ -25,7 +26,6 @@ from .formulas import MathCache
 from .markdown import Rendered, render_markdown
 from .output import MARKER, check_replaceable, copy_static, inputs_of, write_in_place, write_swapped
 from .pages import Page, digest, path_collisions, plan_pages, site_context
-from ..progress import Progress
 from .render import make_env, render_template, template_dirs
 from .searchindex import search_files
 from .searchtext import search_docs
