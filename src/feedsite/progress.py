@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -27,9 +27,14 @@ class Progress:
     def __init__(self, show: bool | None = None):
         self.show = wanted() if show is None else show
 
-    def each(self, label: str, items: Iterable[T]) -> Iterator[T]:
-        items = list(items)
-        if not self.show or len(items) < MIN_ITEMS:
+    def each(self, label: str, items: Iterable[T], total: int | None = None,
+             weight: Callable[[T], int] | None = None) -> Iterator[T]:
+        """`total` (then `items` may be a lazy iterator) counts units of work, of
+        which each item is `weight(item)` (default 1): a worker's batch is many pages."""
+        if total is None:
+            items = list(items)
+            total = len(items)
+        if not self.show or total < MIN_ITEMS:
             yield from items
             return
         from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
@@ -37,10 +42,10 @@ class Progress:
 
         with Bar(TextColumn("{task.description:>10}"), BarColumn(), MofNCompleteColumn(),
                  TimeRemainingColumn(), transient=True, console=_console()) as bar:
-            task = bar.add_task(label, total=len(items))
+            task = bar.add_task(label, total=total)
             for item in items:
                 yield item
-                bar.advance(task)
+                bar.advance(task, weight(item) if weight else 1)
 
 
 def _console():

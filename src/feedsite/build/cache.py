@@ -58,7 +58,7 @@ class Store:
         self.path = Path(folder) / FILE
         try:
             Path(folder).mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+            self._db = self._connect()
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             for table in TABLES:
@@ -72,6 +72,19 @@ class Store:
         except (sqlite3.Error, OSError, CacheError) as exc:
             raise CacheError(f"cannot open it: {_why(exc)}") from None
 
+    def _connect(self) -> sqlite3.Connection:
+        self._pid = os.getpid()
+        return sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        """This process's connection: a forked render worker (parallel.py) must not use
+        its parent's, so it opens its own (it only reads)."""
+        if self._pid != os.getpid():
+            self._inherited = self._db  # kept, not closed: closing it would touch the parent's
+            self._db = self._connect()
+        return self._db
+
     def get(self, table: str, key: str):
         return self.get_many(table, [key]).get(key)
 
@@ -82,7 +95,7 @@ class Store:
             for at in range(0, len(keys), 500):  # SQLite caps the number of parameters
                 chunk = keys[at:at + 500]
                 marks = ",".join("?" * len(chunk))
-                for k, v in self._db.execute(f"SELECT k, v FROM {table} WHERE k IN ({marks})", chunk):
+                for k, v in self.db.execute(f"SELECT k, v FROM {table} WHERE k IN ({marks})", chunk):
                     out[k] = pickle.loads(v)
         except (sqlite3.Error, OSError, pickle.UnpicklingError, EOFError, AttributeError,
                 ImportError, TypeError, ValueError) as exc:
@@ -91,30 +104,30 @@ class Store:
 
     def all(self, table: str) -> dict:
         try:
-            return {k: pickle.loads(v) for k, v in self._db.execute(f"SELECT k, v FROM {table}")}
+            return {k: pickle.loads(v) for k, v in self.db.execute(f"SELECT k, v FROM {table}")}
         except (sqlite3.Error, OSError, pickle.UnpicklingError, EOFError, AttributeError,
                 ImportError, TypeError, ValueError) as exc:
             raise CacheError(f"cannot read it: {_why(exc)}") from None
 
     def keys(self, table: str) -> set[str]:
         try:
-            return {k for (k,) in self._db.execute(f"SELECT k FROM {table}")}
+            return {k for (k,) in self.db.execute(f"SELECT k FROM {table}")}
         except sqlite3.Error as exc:
             raise CacheError(f"cannot read it: {_why(exc)}") from None
 
     def write(self, puts: dict[str, dict], drops: dict[str, set] | None = None) -> None:
         """One transaction: every put and drop, or (killed, failed) none of them."""
         try:
-            self._db.execute("BEGIN")
+            self.db.execute("BEGIN")
             for table, keys in (drops or {}).items():
-                self._db.executemany(f"DELETE FROM {table} WHERE k = ?", ((k,) for k in keys))
+                self.db.executemany(f"DELETE FROM {table} WHERE k = ?", ((k,) for k in keys))
             for table, items in puts.items():
-                self._db.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)",
+                self.db.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)",
                                      ((k, pickle.dumps(v, protocol=5)) for k, v in items.items()))
-            self._db.execute("COMMIT")
+            self.db.execute("COMMIT")
         except (sqlite3.Error, OSError, pickle.PicklingError) as exc:
             try:
-                self._db.execute("ROLLBACK")
+                self.db.execute("ROLLBACK")
             except sqlite3.Error:
                 pass
             raise CacheError(f"cannot write it: {_why(exc)}") from None

@@ -14,6 +14,7 @@ import os
 import shutil
 import stat
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from .. import faults
@@ -147,9 +148,11 @@ def inputs_of(config: SiteConfig) -> dict[str, Path]:
     return {f"{what} {faults.shown(p, folder=True)}": p.resolve() for what, p in folders.items()}
 
 
-def write_swapped(config: SiteConfig, out_dir: Path, texts: dict[str, str],
+def write_swapped(config: SiteConfig, out_dir: Path, write_pages: Callable[[Path], None],
                   check_links: bool = False) -> None:
-    """Stage the whole site beside `out_dir` and swap it in. The caller holds the lock."""
+    """Stage the whole site beside `out_dir` and swap it in. The caller holds the lock.
+    `write_pages(stage)` writes the pages into the staging folder as they are rendered
+    (never the whole site in memory); anything it raises leaves the old site as it was."""
     check_replaceable(out_dir, inputs_of(config))
     clear_leftovers(out_dir)
     blocked = _unremovable(out_dir)
@@ -163,7 +166,7 @@ def write_swapped(config: SiteConfig, out_dir: Path, texts: dict[str, str],
                             out_dir, folder=True, after=_KEPT) from None
     try:
         try:
-            _stage(config, stage, out_dir, texts, check_links)
+            _stage(config, stage, out_dir, write_pages, check_links)
         except OSError as exc:
             raise _staging_failed(exc, stage, out_dir) from None
         _swap(stage, out_dir)
@@ -172,9 +175,9 @@ def write_swapped(config: SiteConfig, out_dir: Path, texts: dict[str, str],
         raise
 
 
-def _stage(config: SiteConfig, stage: Path, out_dir: Path, texts: dict[str, str],
+def _stage(config: SiteConfig, stage: Path, out_dir: Path, write_pages: Callable[[Path], None],
            check_links: bool) -> None:
-    write_files(stage, texts)
+    write_pages(stage)
     copy_static(config, stage)
     assets.copy_math_fonts(stage / "assets" / FONTS)
     if check_links:  # before the swap, so a strict failure leaves the old site in place

@@ -24,15 +24,25 @@ from .content import Article, load_articles
 from .excerpts import excerpt_formulas, summary_formulas
 from .formulas import MathCache
 from .markdown import Rendered, render_markdown
-from .output import MARKER, check_replaceable, copy_static, inputs_of, write_in_place, write_swapped
-from .pages import Page, digest, path_collisions, plan_pages, site_context
-from .render import make_env, render_template, template_dirs
+from .output import (
+    MARKER,
+    check_replaceable,
+    copy_static,
+    inputs_of,
+    write_files,
+    write_in_place,
+    write_swapped,
+)
+from .pages import digest, path_collisions, plan_pages, site_context
+from .parallel import forked_map, worth_forking
+from .render import template_dirs
 from .searchindex import search_files
 from .searchtext import search_docs
 from .state import Backed, BuildState, load_state, persist
-from .static import asset_url, asset_versions
+from .static import asset_versions
 from .taxonomy import index_site
 from .typeset import engine_version, typeset_all
+from .writepages import render_pages, write_pages
 
 __all__ = ["BuildResult", "BuildState", "build", "render_bodies", "typeset_formulas"]
 
@@ -89,12 +99,17 @@ def render_bodies(articles, state: BuildState, progress: Progress | None = None)
     """Markdown for every article; bodies rendered before (this process or the cache) are not."""
     keys = {a.slug: body_key(a) for a in articles}
     todo = {k: a for a in articles if (k := keys[a.slug]) not in state.rendered}
-    for key, article in (progress or Progress()).each("Markdown", todo.items()):
-        state.rendered[key] = render_markdown(article.body, article.title)
+    done = forked_map(_render_article, list(todo.values()), progress, "Markdown")
+    for key, body in zip(todo, done, strict=True):
+        state.rendered[key] = body
     state.hits["rendered"] += len(set(keys.values())) - len(todo)
     if not isinstance(state.rendered, Backed):  # in memory: keep only what is used
         state.rendered = {k: state.rendered[k] for k in set(keys.values())}
     return Bodies(keys, state.rendered)
+
+
+def _render_article(article: Article) -> Rendered:
+    return render_markdown(article.body, article.title)
 
 
 def typeset_formulas(articles: list[Article], rendered: Mapping[str, Rendered], cache: MathCache,
@@ -107,11 +122,7 @@ def typeset_formulas(articles: list[Article], rendered: Mapping[str, Rendered], 
     prune = notes is None and not isinstance(cache.formulas, Backed)
     notes = {} if notes is None else notes
     todo = [a for a in articles if not a.digest or a.digest not in notes]
-    wanted = []
-    for a in todo:
-        body = [f for f, _ in rendered[a.slug].formulas]
-        wanted += body + excerpt_formulas(a, body)
-    typeset_all(wanted, cache, prune=prune)
+    typeset_all(site_formulas(todo, rendered), cache, prune=prune)
     found = {}
     for a in todo:
         found[a.slug] = tuple(_warnings_of(a, rendered, cache))
@@ -120,6 +131,15 @@ def typeset_formulas(articles: list[Article], rendered: Mapping[str, Rendered], 
             if dirty is not None:
                 dirty.add(a.digest)
     return [w for a in articles for w in found.get(a.slug, notes.get(a.digest, ()))]
+
+
+def site_formulas(articles: list[Article], rendered: Mapping[str, Rendered]) -> list:
+    """Every formula the articles' pages and cards show, in order."""
+    wanted = []
+    for a in articles:
+        body = [f for f, _ in rendered[a.slug].formulas]
+        wanted += body + excerpt_formulas(a, body)
+    return wanted
 
 
 def _warnings_of(a: Article, rendered, cache: MathCache) -> list[SourceError]:
@@ -210,23 +230,38 @@ def _build(config: SiteConfig, out_dir: Path, strict: bool, state: BuildState, i
     if incremental and not in_place and len(todo) > max(64, len(pages) // 20):
         incremental, previous, todo = False, {}, pages  # a whole new site: staged and swapped
     state.hits["pages"] = len(pages) - len(todo)
-    texts = _render_all(config, todo, site, report, progress)
-    report.raise_if_errors(strict)
+    if worth_forking(len(todo)):
+        _preload(state, index.articles, rendered)  # what forked workers need, read here
     keys = {p.path: p.key for p in pages}
     index_files = search_files(search_docs(index, rendered, urls)) if search else {}
+    changed_index = {}
     for path, text in index_files.items():
         keys[path] = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
         if previous.get(path) != keys[path]:
-            texts[path] = text
+            changed_index[path] = text
 
-    if in_place:
-        write_in_place(out_dir, texts, set(keys), set(state.page_digests))
-        if templates != state.templates:
-            copy_static(config, out_dir)
-    elif incremental:
-        state.outputs = commit_changes(out_dir, texts, set(previous) - set(keys), state.outputs)
+    if in_place or incremental:  # an edit's share of the pages: held, then written
+        texts = render_pages(config, todo, site, report, progress)
+        report.raise_if_errors(strict)
+        texts.update(changed_index)
+        if in_place:
+            write_in_place(out_dir, texts, set(keys), set(state.page_digests))
+            if templates != state.templates:
+                copy_static(config, out_dir)
+        else:
+            state.outputs = commit_changes(out_dir, texts, set(previous) - set(keys), state.outputs)
+        written = sorted(texts)
     else:
-        write_swapped(config, out_dir, texts, check_links=strict)
+        written = []
+
+        def stage_pages(stage: Path) -> None:
+            written.extend(write_pages(config, todo, site, report, progress, stage))
+            report.raise_if_errors(strict)  # before the swap: the old site stays
+            write_files(stage, changed_index)
+            written.extend(changed_index)
+
+        write_swapped(config, out_dir, stage_pages, check_links=strict)
+        written.sort()
         state.outputs = snapshot(out_dir) if state.store is not None else {}
     state.templates, state.page_digests, state.out_dir = templates, keys, str(out_dir)
     if state.store is not None:
@@ -235,8 +270,8 @@ def _build(config: SiteConfig, out_dir: Path, strict: bool, state: BuildState, i
         except CacheError as exc:
             cache_notes += (warning(shown_path(state.store.path, config.root), 0,
                                     f"cache not saved: {exc}; the next build starts without it"),)
-    return BuildResult(len(texts), len(pages), tuple(report.warnings),
-                       time.perf_counter() - started, tuple(sorted(texts)),
+    return BuildResult(len(written), len(pages), tuple(report.warnings),
+                       time.perf_counter() - started, tuple(written),
                        _hits(state, len(pages)) if state.store is not None else "", cache_notes)
 
 
@@ -246,20 +281,10 @@ def _hits(state: BuildState, pages: int) -> str:
             f"{state.hits['rendered']} bodies and {math} formulas reused")
 
 
-def _render_all(config: SiteConfig, pages: list[Page], site: dict, report: Report,
-                progress: Progress) -> dict[str, str]:
-    env = make_env(config.templates_dir)
-    env.globals["asset_url"] = asset_url
-    texts = {}
-    failed_templates = set()
-    for page in progress.each("pages", pages):
-        if page.template in failed_templates:
-            continue  # one broken template is one error, not one per page
-        text, problem = render_template(env, page.template, {"site": site, "page": page,
-                                                             **page.context}, config.root)
-        if problem:
-            report.add(problem)
-            failed_templates.add(page.template)
-        else:
-            texts[page.path] = text
-    return texts
+def _preload(state: BuildState, articles: list[Article], rendered: Bodies) -> None:
+    """Read every body and formula the pages show from the cache in one query each,
+    before render workers fork (a forked child must not use this process's connection)."""
+    if isinstance(state.rendered, Backed):
+        state.rendered.preload(set(rendered.keys.values()))
+    if isinstance(state.math.formulas, Backed):
+        state.math.formulas.preload(site_formulas(articles, rendered))

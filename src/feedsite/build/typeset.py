@@ -29,6 +29,7 @@ from pathlib import Path
 from ..errors import BuildFailed, SourceError
 from .assets import INSTALL_HINT, mathjax_es5_dir
 from .formulas import Formula, MathCache, Typeset
+from .parallel import cores, worth_forking
 
 ENGINE = Path(__file__).with_name("tex_engine.js")
 TIMEOUT = 60  # seconds MathJax may take to start, or to typeset one formula
@@ -70,12 +71,40 @@ def typeset_all(formulas: Iterable[Formula], cache: MathCache, prune: bool = Tru
         cache.formulas.clear()
     missing = [f for f in wanted if f not in cache.formulas]
     if missing or (wanted and not cache.base):
-        with Engine() as engine:
-            cache.base, cache.font_base = engine.base, engine.font_base
-            cache.formulas.update(zip(missing, engine.typeset_many(missing), strict=True))
+        engines = cores() if worth_forking(len(missing)) else 1
+        cache.base, cache.font_base, done = _typeset_spread(missing, engines)
+        cache.formulas.update(zip(missing, done, strict=True))
     if prune:
         cache.formulas = {f: cache.formulas[f] for f in wanted}
     return cache
+
+
+def _typeset_spread(formulas: list[Formula], engines: int) -> tuple[tuple, tuple, list[Typeset]]:
+    """Typeset in `engines` Node processes at once, one share each (every formula is
+    typeset on its own, so the output does not depend on which engine did it)."""
+    shares = [formulas[i::engines] for i in range(engines)]
+    results: list = [None] * engines
+
+    def work(i: int) -> None:
+        try:
+            with Engine() as engine:
+                results[i] = (engine.base, engine.font_base, engine.typeset_many(shares[i]))
+        except BuildFailed as exc:
+            results[i] = exc
+
+    threads = [threading.Thread(target=work, args=(i,), daemon=True) for i in range(1, engines)]
+    for thread in threads:
+        thread.start()
+    work(0)
+    for thread in threads:
+        thread.join()
+    for got in results:
+        if isinstance(got, BuildFailed):
+            raise got
+    done: list = [None] * len(formulas)
+    for i, (_, _, typeset) in enumerate(results):
+        done[i::engines] = typeset
+    return results[0][0], results[0][1], done
 
 
 class Engine:

@@ -1,0 +1,66 @@
+"""Work spread over the machine's cores when the site is large.
+
+Forked workers, not spawned ones: a child starts with the parent's memory (the site
+index, rendered bodies, typeset math, the pages' lazily built views) without pickling
+any of it; only item numbers go in and small results come back. Below MIN_ITEMS items,
+or on one core, the work runs in this process: a fork and its pool cost tens of
+milliseconds, and a preview rebuild touches a handful of pages.
+
+Children must not use the parent's SQLite connection (SQLite forbids carrying one
+across a fork); the build reads what the children need from the cache before it forks
+(state.py's `preload`), and cache.py gives a child a connection of its own if it still
+reaches for one.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+from ..progress import Progress
+
+T = TypeVar("T")
+R = TypeVar("R")
+MIN_ITEMS = 400  # below this a stage takes well under a second on one core
+_job: tuple[Callable, Sequence] | None = None  # what a forked child works on
+
+
+def cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def worth_forking(count: int) -> bool:
+    return (count >= MIN_ITEMS and cores() > 1
+            and "fork" in multiprocessing.get_all_start_methods())
+
+
+def forked_map(fn: Callable[[T], R], items: Sequence[T], progress: Progress | None = None,
+               label: str = "") -> list[R]:
+    """`[fn(x) for x in items]`, in order, across every core when there are many items.
+    An exception in a child is raised here, as if `fn` had raised it in this process."""
+    global _job
+    progress = progress or Progress()
+    if not worth_forking(len(items)):
+        return [fn(item) for item in progress.each(label, items)]
+    workers = cores()
+    # Small chunks keep both cores busy to the end; not so small that pickling dominates.
+    size = max(1, min(50, len(items) // (workers * 8)))
+    parts = [range(at, min(at + size, len(items))) for at in range(0, len(items), size)]
+    _job = (fn, items)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            out: list[R] = []
+            for done in progress.each(label, pool.imap(_run, parts), total=len(items), weight=len):
+                out.extend(done)
+            return out
+    finally:
+        _job = None
+
+
+def _run(part: range) -> list:
+    fn, items = _job
+    return [fn(items[i]) for i in part]
