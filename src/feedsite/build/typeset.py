@@ -33,6 +33,7 @@ from .parallel import cores, worth_forking
 
 ENGINE = Path(__file__).with_name("tex_engine.js")
 TIMEOUT = 60  # seconds MathJax may take to start, or to typeset one formula
+WINDOW = 32  # requests in flight per engine: a few KB, far below a pipe's 64 KB
 NODE_HINT = "install Node.js (Debian: apt-get install nodejs), which typesets the math at build time"
 
 
@@ -155,22 +156,25 @@ class Engine:
         return self.typeset_many([formula])[0]
 
     def typeset_many(self, formulas: list[Formula]) -> list[Typeset]:
-        """All requests go out at once (from a thread, so neither side blocks on a
-        full pipe) and the answers are read in order: the engine never waits for
-        Python between formulas, which matters on a busy machine."""
-        lines = "".join(json.dumps({"tex": f.tex, "display": f.display}) + "\n" for f in formulas)
-        writer = threading.Thread(target=self._send, args=(lines,), daemon=True)
-        writer.start()
-        out = [self._result(f, self._answer(f"typesetting {f.tex[:60]!r}")) for f in formulas]
-        writer.join()
+        """Requests go out WINDOW ahead of the answers: the engine never waits for Python
+        between formulas (which matters on a busy machine), and never holds more than a
+        window of input. Sent all at once, a big site's requests let Node read on while
+        its answers queued unsent behind a full pipe: 40 s stalls, then a burst."""
+        requests = [json.dumps({"tex": f.tex, "display": f.display}) + "\n" for f in formulas]
+        self._send("".join(requests[:WINDOW]))
+        out = []
+        for i, formula in enumerate(formulas):
+            out.append(self._result(formula, self._answer(f"typesetting {formula.tex[:60]!r}")))
+            if i + WINDOW < len(requests):
+                self._send(requests[i + WINDOW])
         return out
 
     def _send(self, lines: str) -> None:
         try:
             self._proc.stdin.write(lines)
             self._proc.stdin.flush()
-        except OSError:
-            pass  # the engine died; _answer reports it with its stderr
+        except (OSError, ValueError):
+            pass  # the engine died (or was closed); _answer reports it with its stderr
 
     @staticmethod
     def _result(formula: Formula, got: dict) -> Typeset:
