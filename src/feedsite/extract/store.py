@@ -181,13 +181,17 @@ def dedupe_titles(articles: list[Generated], taken: set[str]) -> tuple[list[Gene
     """Make every title unique across the site: a later article whose title is
     already taken gets ` (2)`, ` (3)` … and a warning naming both places."""
     first_at: dict[str, str] = {t: "an existing file" for t in taken}
+    # Where the search for a free number resumes: titles are only ever added, so a
+    # number found taken stays taken, and many articles sharing a title stay linear.
+    next_number: dict[str, int] = {}
     out, problems = [], []
     for article in articles:
         title = article.title
         if title in first_at:
-            n = 2
+            n = next_number.get(title, 2)
             while (candidate := _numbered(title, n)) in first_at:
                 n += 1
+            next_number[title] = n + 1
             path, line = source_key(article.first_seen)
             problems.append(warning(path, line, f"title '{title}' is also inferred for "
                                                 f"{first_at[title]}; using '{candidate}'"))
