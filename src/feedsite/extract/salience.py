@@ -7,6 +7,13 @@ large (jieba's dictionary), so that 我们 or 问题 never lead however often th
 occur. The site's own vocabulary (tag names, aliases, topic keywords) counts as
 terms too, multi-word Latin ones (`Flow Matching`) included.
 
+What an article says (its `Reading`) depends on its text and the site's
+vocabulary alone. The collection enters only through `Salience`: the order of
+the article's most salient terms and which runners-up come close to the first.
+Titles and tags read nothing else of the weights, so two runs that agree on an
+article's text and salience give it the same title and tags, whatever else the
+collection holds; the extraction cache (`cache.py`) keys its results on that.
+
 The collection is segmented once per run; an article costs one pass over its
 own words, so extraction stays linear in the size of the dumps.
 """
@@ -15,6 +22,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -26,15 +34,36 @@ _LATIN = re.compile(r"[A-Za-z][A-Za-z0-9\-]+")
 _STOPWORDS = frozenset("the of and a an in on for to is are be by with as from this that it its or at "
                        "we our can any all not but".split())
 RARE_ENOUGH = 12.0  # dictionary rarity at which a Chinese word counts fully (扩散 ≈ 11)
+# The most salient terms anything reads: titles look at the first 8, tags at 2.
+TOP = 8
+# A keyword title weighs each runner-up among the first CLOSE terms against the first.
+CLOSE = 6
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One article's content words: what it says, before any weighing."""
+    counts: dict[str, int]
+    rarity: dict[str, float]  # 0..1: how uncommon each of its terms is in Chinese at large
+    words: tuple[str | None, ...] | None  # in order, None between runs; None when not kept
+
+
+@dataclass(frozen=True)
+class Salience:
+    """All that the collection decides about one article: its most salient terms, best
+    first, and for each runner-up among the first CLOSE whether it weighs at least half
+    as much as the first."""
+    ranked: tuple[str, ...]
+    close: tuple[bool, ...]
 
 
 @dataclass(frozen=True)
 class Terms:
-    """One article's terms: occurrences, and weights against the collection."""
+    """One article's terms: what it says, and how salient each is against the collection."""
     counts: dict[str, int]
-    weights: dict[str, float]
-    words: tuple[str | None, ...]  # the content words in order, None between runs of them
-    rarity: dict[str, float]  # 0..1: how uncommon each term is in Chinese at large
+    words: tuple[str | None, ...]
+    rarity: dict[str, float]
+    salience: Salience
 
     @cached_property
     def pairs(self) -> dict[str, int]:
@@ -46,28 +75,44 @@ class Terms:
         return {p: n for p, n in pairs.items() if n >= 2}
 
     def top(self, n: int) -> list[str]:
-        return self.ranked[:n]
+        if n > TOP:
+            raise ValueError(f"only the top {TOP} terms are ranked")
+        return list(self.salience.ranked[:n])
 
-    @cached_property
-    def ranked(self) -> list[str]:
-        return sorted(self.weights, key=lambda t: (-self.weights[t], t))
-
-    def weight(self, term: str) -> float:
-        return self.weights.get(term, 0.0)
+    def close_to_first(self, term: str) -> bool:
+        """Does `term`, a runner-up among the first CLOSE, weigh at least half the first's weight?"""
+        return self.salience.close[self.salience.ranked.index(term) - 1]
 
 
 class Collection:
-    """Document frequencies over one run's articles, and the segmenter that found them."""
+    """Document frequencies over one run's articles, and the segmenter that found them.
 
-    def __init__(self, segmenter: Segmenter, texts: list[str], vocabulary: tuple[str, ...] = ()):
-        self.segmenter = segmenter
+    `segmenter` may be a function that makes one: the dictionary then loads only when
+    a text must be cut, not for the readings a run already has (`readings`, by text).
+    """
+
+    def __init__(self, segmenter: Segmenter | Callable[[], Segmenter], texts: list[str],
+                 vocabulary: tuple[str, ...] = (), readings: Mapping[str, Reading] | None = None):
+        self._segmenter = segmenter
         self.phrases = tuple(sorted({v for v in vocabulary if " " in v and v.isascii()}, key=len,
                                     reverse=True))
-        self._words = {text: self._terms(text) for text in dict.fromkeys(texts)}
-        self.size = len(self._words)
-        self.df = Counter(t for words in self._words.values() for t in {w for w in words if w})
         self._rarity: dict[str, float] = {}
+        known = readings or {}
+        self.readings = {text: known.get(text) or self.read(text) for text in dict.fromkeys(texts)}
+        self.size = len(self.readings)
+        self.df = Counter(t for reading in self.readings.values() for t in reading.counts)
         self._idf: dict[str, float] = {}
+
+    @property
+    def segmenter(self) -> Segmenter:
+        if not isinstance(self._segmenter, Segmenter):
+            self._segmenter = self._segmenter()
+        return self._segmenter
+
+    def read(self, text: str) -> Reading:
+        words = self._terms(text)
+        counts = Counter(w for w in words if w)
+        return Reading(dict(counts), {t: self.rarity(t) for t in counts}, tuple(words))
 
     def _terms(self, text: str) -> list[str | None]:
         """The content words of the prose, None standing for anything between them."""
@@ -104,11 +149,17 @@ class Collection:
             value = self._idf[term] = math.log((self.size + 1) / (self.df.get(term, 0) + 0.5))
         return value
 
+    def salience(self, reading: Reading) -> Salience:
+        idf, rarity = self.idf, reading.rarity
+        # Ties in weight go to the term that sorts first, so the order never depends on the run.
+        ranked = sorted((-(n * idf(t) * rarity[t]), t) for t, n in reading.counts.items())[:TOP]
+        first = -ranked[0][0] if ranked else 0.0
+        return Salience(tuple(t for _, t in ranked),
+                        tuple(-w * 2 >= first for w, _ in ranked[1:CLOSE]))
+
     def terms(self, text: str) -> Terms:
-        words = self._words.get(text)
-        if words is None:
-            words = self._terms(text)
-        counts = Counter(w for w in words if w)
-        weights = {t: n * self.idf(t) * self.rarity(t) for t, n in counts.items()}
-        # Every term's rarity is in the collection's table by now: share it, do not copy it.
-        return Terms(dict(counts), weights, tuple(words), self._rarity)
+        reading = self.readings.get(text)
+        if reading is None or reading.words is None:
+            reading = self.read(text)
+        assert reading.words is not None
+        return Terms(reading.counts, reading.words, reading.rarity, self.salience(reading))
