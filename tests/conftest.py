@@ -17,6 +17,8 @@ CORPUS_CONFIG = CORPUS / "site.yaml"
 FEEDS = CORPUS / "feeds"
 CONTENT = TESTS / "golden" / "content"  # the extraction of FEEDS, byte for byte
 CHROMIUM = Path("/usr/bin/chromium")
+# siteprobe's fixtures (one Chromium per module: `browser`) serve every browser test.
+pytest_plugins = ["siteprobe"]
 
 
 def pytest_addoption(parser):

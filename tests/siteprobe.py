@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pytest
 from conftest import CONTENT, CORPUS_CONFIG
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -48,6 +49,18 @@ def build_site(config: Path, out: Path) -> None:
                            "--out", str(out)], cwd=config.parent, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, f"build failed:\n{proc.stdout}\n{proc.stderr}"
 
+
+
+# One headless Chromium per test module (tests/conftest.py loads this file as a plugin).
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is not installed")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
     not_found: Path | None = None

@@ -54,17 +54,20 @@ def cmd_review(args) -> int:
 
 def cmd_build(args) -> int:
     from .build import build
+    from .build.cache import FOLDER as CACHE_FOLDER
 
     config = load_config(Path(args.config))
     if args.base_url:
         config = dataclasses.replace(config, base_url=args.base_url)
     out = Path(args.out) if args.out else config.output_dir
-    # --strict also checks every link
-    result = build(config, out, strict=args.strict, wait=not args.no_wait, notify=say)
-    for problem in result.warnings:
+    # --strict also checks every link. The cache lives beside site.yaml, never in --out.
+    cache = None if args.no_cache else config.root / CACHE_FOLDER
+    result = build(config, out, strict=args.strict, wait=not args.no_wait, notify=say, cache=cache)
+    for problem in (*result.cache_warnings, *result.warnings):
         print(problem, file=sys.stderr)
-    print(f"build: {result.pages} pages written to {shown_path(out)}/, "
-          f"{len(result.warnings)} warnings, {result.seconds:.2f} s")
+    cached = f"; {result.cache}" if result.cache else ""
+    print(f"build: {result.pages} pages in {shown_path(out)}/, {result.written} files written, "
+          f"{len(result.warnings)} warnings, {result.seconds:.2f} s{cached}")
     return EXIT_OK
 
 
@@ -162,6 +165,9 @@ def parser() -> argparse.ArgumentParser:
                     help="deploy address, overriding site.yaml's base_url (e.g. a Pages URL in CI)")
     bu.add_argument("--no-wait", action="store_true",
                     help="fail at once if another build of the output folder is running")
+    bu.add_argument("--no-cache", action="store_true",
+                    help="ignore the build cache (.feedsite-cache/ beside site.yaml): "
+                         "render and write everything, and leave the cache as it is")
     bu.set_defaults(run=cmd_build)
 
     ch = sub.add_parser("check", help="list internal links, assets and anchors that do not resolve")

@@ -31,6 +31,10 @@ class Urls:
     def tag(self, slug: str) -> str:
         return self._at("tags", slug, "")
 
+    def page(self, first: str, number: int) -> str:
+        """Page `number` of a list whose first page is at `first`: `…/page/2/`."""
+        return first if number == 1 else join(first, "page", str(number), "")
+
     def search(self) -> str:
         return self._at("search", "")
 

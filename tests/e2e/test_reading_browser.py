@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, copy_corpus
-from siteprobe import CHROMIUM, CHROMIUM_ARGS, build_site, serve
+from siteprobe import build_site, serve
 
 pytestmark = pytest.mark.browser
 
@@ -25,17 +25,6 @@ DESKTOP = {"width": 1280, "height": 900}
 HEADER_MAX = 120
 THEME_KEY = "feedsite-theme"
 RESULT = "#search-results .result-link"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is not installed")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import ROOT
-from siteprobe import CHROMIUM, CHROMIUM_ARGS, build_copy, opened, serve
+from siteprobe import build_copy, opened, serve
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = ROOT / "test-artifacts"
@@ -26,17 +26,6 @@ tags: [LeetCode]
 ---
 正文。
 """
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is not installed")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")
@@ -82,6 +71,8 @@ def test_an_old_slug_takes_the_reader_to_the_article(browser, site):
         with opened(ctx, f"{site}/articles/jiu-de-di-zhi/", math=False) as (page, log):
             page.wait_for_url(f"{site}/articles/bie-ming/")
             assert page.locator("h1").inner_text() == "别名测试"
-            assert not log.problems, log.problems
+            # The redirect leaves at once, cancelling its own icon request: not a failure.
+            problems = [p for p in log.problems if "ERR_ABORTED" not in p]
+            assert not problems, problems
     finally:
         ctx.close()

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from conftest import CONTENT, ROOT, copy_corpus
-from siteprobe import CHROMIUM, CHROMIUM_ARGS, Tab, build_copy, build_site, opened, serve
+from siteprobe import Tab, build_copy, build_site, opened, serve
 
 pytestmark = pytest.mark.browser
 
@@ -29,17 +29,6 @@ RAW_TEX = r"/\\[()[\]]|\\[a-zA-Z]+/g"
 
 # --- fixtures (here, not in tests/e2e/conftest.py: the unit tests do `from conftest
 # import ...`, and a second top-level `conftest` module would shadow tests/conftest.py)
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is not installed")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
 
 @pytest.fixture(scope="module")
 def context(browser):

@@ -111,3 +111,18 @@ def test_tag_topics_must_name_known_topics(tmp_path):
         assert [str(p) for p in failed.problems] == [f"{tmp_path / 'site.yaml'}:6: error: tag 'X' names unknown topic 'b'"]
     else:
         raise AssertionError("unknown topic accepted")
+
+
+def test_a_term_the_text_defines_with_another_of_its_names_is_salient(config):
+    classifier = Classifier(config)
+    # 滑动窗口 said once, glossed with its alias, in a LeetCode article whose main tag
+    # (named by the 题目/题解 headings) is never said in the same sentence.
+    text = ("76. 最小覆盖子串 题目 给定字符串 s 和 t,返回最短子串。 题解。 这是一个经典的 滑动窗口 "
+            "(Sliding Window) 问题 我们维护一个窗口。")
+    _, tags = classifier.classify("76. 最小覆盖子串", text, headings=("题目", "题解"))
+    assert "滑动窗口" in tags
+    plain = text.replace(" (Sliding Window)", "")
+    _, tags = classifier.classify("76. 最小覆盖子串", plain, headings=("题目", "题解"))
+    assert "滑动窗口" not in tags  # said once, without the gloss, it stays a passing mention
+    lc = generated_by_opening()["76. 最小覆盖子串 题目 给定"]
+    assert lc.topic == "algorithms" and "滑动窗口" in lc.tags

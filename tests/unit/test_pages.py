@@ -3,7 +3,7 @@ from feedsite.build.pages import Page, path_collisions
 
 
 def page(path: str, origin: tuple[str, int]) -> Page:
-    return Page(path, "/" + path, "article.html", {}, True, origin)
+    return Page(path, "/" + path, "article.html", key="", make=dict, origin=origin)
 
 
 def test_pages_with_distinct_paths_do_not_collide():

@@ -5,7 +5,9 @@ never silently ignored.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import pickle
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .. import faults, frontmatter
@@ -42,6 +44,9 @@ class Article:
     id: str = ""  # the extractor's stable id: the Atom entry id survives a new slug
     aliases: tuple[str, ...] = ()  # old slugs that redirect here
     status: str = "published"
+    # A digest of what the article was made from (its file's bytes, where it is shown, the
+    # topics it was checked against): pages that show it are keyed by this.
+    digest: str = field(default="", compare=False)
 
     @property
     def entry_id(self) -> str:
@@ -152,15 +157,20 @@ def check_collection(articles: list[Article], config: SiteConfig) -> list[Source
     return problems
 
 
-def load_articles(config: SiteConfig, shown_dir: str, cache: dict | None = None
-                  ) -> tuple[list[Article], list[SourceError]]:
-    """Every article of the content folder. `cache` (kept by the preview between
-    rebuilds) skips files whose size and modification time have not changed."""
+def load_articles(config: SiteConfig, shown_dir: str, cache: dict | None = None,
+                  dirty: set | None = None) -> tuple[list[Article], list[SourceError]]:
+    """Every article of the content folder. `cache` (kept by the preview between rebuilds,
+    and by the on-disk cache between builds) skips files whose size and modification time
+    have not changed, and the parsing of files whose bytes have not; each entry it
+    changes is added to `dirty`."""
     articles, problems = [], []
     folder = config.content_dir
     if not folder.is_dir():
         return [], [SourceError(shown_dir, 0, "content folder does not exist; run `feedsite extract`")]
     cache = {} if cache is None else cache
+    dirty = set() if dirty is None else dirty
+    # What a file's article depends on besides its bytes: where it is shown, and the topics.
+    topics = hashlib.sha256(pickle.dumps((shown_dir, config.topics))).hexdigest()[:16]
     seen = set()
     for path in sorted(folder.glob("*.md")):
         try:
@@ -168,25 +178,38 @@ def load_articles(config: SiteConfig, shown_dir: str, cache: dict | None = None
         except OSError as exc:  # a dangling link, or gone since the listing
             problems.append(SourceError(f"{shown_dir}/{path.name}", 0, f"cannot read: {faults.cause(exc)}"))
             continue
-        key = (stat.st_mtime_ns, stat.st_size, stat.st_ino, config.topics)
+        key = (stat.st_mtime_ns, stat.st_size, stat.st_ino, topics)
         seen.add(path)
         if path not in cache or cache[path][0] != key:
-            cache[path] = (key, *_load_one(path, f"{shown_dir}/{path.name}", config))
-        _, article, found = cache[path]
+            cache[path] = (key, *_load_one(path, f"{shown_dir}/{path.name}", config, topics,
+                                                cache.get(path)))
+            dirty.add(path)
+        _, article, found, _ = cache[path]
         problems += found
         if article and article.status != "retired" and article.id not in config.retired:
             articles.append(article)
     for gone in set(cache) - seen:
         del cache[gone]
+        dirty.add(gone)
     return articles, problems + check_collection(articles, config)
 
 
-def _load_one(path: Path, shown: str, config: SiteConfig) -> tuple[Article | None, list[SourceError]]:
+def _load_one(path: Path, shown: str, config: SiteConfig, topics: str, before: tuple | None
+              ) -> tuple[Article | None, list[SourceError], str]:
+    """(article, problems, digest); a file whose bytes are those of `before` is not parsed again."""
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except OSError as exc:
-        return None, [SourceError(shown, 0, f"cannot read: {faults.cause(exc)}")]
+        return None, [SourceError(shown, 0, f"cannot read: {faults.cause(exc)}")], ""
+    digest = hashlib.sha256(b"%s\0%s\0%s" % (shown.encode("utf-8", "surrogateescape"),
+                                                topics.encode(), data)).hexdigest()
+    if before is not None and before[3] == digest:
+        return before[1], before[2], digest
+    try:
+        # Newlines as text mode reads them (CRLF and CR become LF), for true line numbers.
+        text = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
     except UnicodeDecodeError as exc:
-        line = path.read_bytes()[: exc.start].count(b"\n") + 1
-        return None, [SourceError(shown, line, "file is not valid UTF-8")]
-    return parse_article(shown, text, config)
+        line = data[: exc.start].count(b"\n") + 1
+        return None, [SourceError(shown, line, "file is not valid UTF-8")], digest
+    article, problems = parse_article(shown, text, config)
+    return (replace(article, digest=digest) if article else None), problems, digest

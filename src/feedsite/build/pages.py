@@ -1,11 +1,21 @@
-"""Plan every output page: which template, which URL, which view model.
+"""Plan every output page: which template, which URL, what its inputs are.
 
-Pure: the SiteIndex and rendered bodies in, a list of Pages out. Nothing is
-rendered or written here.
+Pure: the SiteIndex and rendered bodies in, a list of Pages out. Nothing is rendered
+or written here, and no view model is built until a page's `context` is asked for: each
+page carries `key`, a digest of exactly the inputs its view model is made from (the
+articles it shows, by the digest of their files, and the site-wide inputs), so a build
+that finds a page's key unchanged skips it without building its view at all.
+
+Long lists (a topic's or a tag's articles) are cut into pages of LIST_PAGE cards:
+`/tags/x/`, `/tags/x/page/2/`, … so no page grows with the site.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+import hashlib
+import pickle
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from ..config import SiteConfig
@@ -19,6 +29,7 @@ from .views import ArticleView, Card, Link, ViewBuilder, tag_description
 ATOM_ENTRIES = 20
 FONTS = "mathjax/fonts/"  # under assets/
 TOPIC_PREVIEW = 3  # newest articles named under each topic on /topics/
+LIST_PAGE = 30  # cards on one page of a topic or tag
 
 
 @dataclass(frozen=True)
@@ -26,11 +37,22 @@ class Page:
     path: str  # relative to the output folder
     url: str
     template: str
-    context: dict  # what the template sees, besides `site` (always `math_css`)
+    key: str  # digest of every input of the page's view model
+    make: Callable[[], dict] = field(repr=False, compare=False)  # builds `context`
     listed: bool = True  # in the sitemap
     origin: tuple[str, int] = ("site.yaml", 0)  # the file (and line) that asked for the page
     noindex: bool = False  # kept out of search engines: no canonical URL either
     lastmod: str = ""  # ISO date the content last changed, only where the articles say
+
+    @functools.cached_property
+    def context(self) -> dict:
+        """What the template sees, besides `site` (always `math_css`); built on demand."""
+        return self.make()
+
+
+def digest(*parts: object) -> str:
+    # pickle, not repr: it walks frozen data in C, several times faster.
+    return hashlib.sha256(pickle.dumps(parts, protocol=5)).hexdigest()
 
 
 def path_collisions(pages: list[Page]) -> list[SourceError]:
@@ -81,66 +103,113 @@ def math_css(context: dict, math: MathCache, font_url: str) -> str:
     return stylesheet(formulas, math, font_url)
 
 
+def chunks(slugs: tuple[str, ...], size: int = LIST_PAGE) -> list[tuple[str, ...]]:
+    """A list cut into pages; an empty list is still one (empty) page."""
+    return [slugs[i:i + size] for i in range(0, len(slugs), size)] or [()]
+
+
 def plan_pages(config: SiteConfig, index: SiteIndex, rendered: dict[str, Rendered],
-               urls: Urls, math: MathCache) -> list[Page]:
+               urls: Urls, math: MathCache, sources: dict[str, str] | None = None,
+               common: str = "") -> list[Page]:
+    """`sources` gives each article's digest (of its file), `common` a digest of what
+    every page depends on (site context, templates, settings, code); without them
+    (tests) keys are still computed, from the articles themselves."""
     views = ViewBuilder(index, urls, rendered, math)
     base = urls.base_path
     pages: list[Page] = []
     font_url = urls.asset(FONTS)
+    if sources is None:
+        sources = {a.slug: digest(a) for a in index.articles}
+    # Cards show tag links: every tag's slug is an input of every card.
+    common = digest(common, math.version, tuple((t.name, t.slug) for t in index.tags))
+    src = lambda slugs: tuple(sources[s] for s in slugs)  # noqa: E731
 
-    def add(url: str, template: str, listed: bool = True, origin=("site.yaml", 0), noindex=False,
-            lastmod: str = "", **context) -> None:
-        context["math_css"] = "" if template.endswith(".xml") else math_css(context, math, font_url)
-        pages.append(Page(output_path(url, base), url, template, context, listed, origin,
-                          noindex, lastmod))
+    def add(url: str, template: str, key: tuple, make: Callable[[], dict], listed: bool = True,
+            origin=("site.yaml", 0), noindex=False, lastmod: str = "") -> None:
+        def context() -> dict:
+            found = make()
+            found["math_css"] = "" if template.endswith(".xml") else math_css(found, math, font_url)
+            return found
+        pages.append(Page(output_path(url, base), url, template, digest(common, template, url, key),
+                          context, listed, origin, noindex, lastmod))
 
     def newest(slugs) -> str:
         return max((index.article(s).date for s in slugs), default="")
 
     cloud = tuple(views.tag_link(t) for t in index.tags)
     topics = tuple((views.topic_link(t.slug), len(t.articles)) for t in index.topics)
-    latest = tuple(views.card(a.slug) for a in index.articles[: config.latest_count])
+    latest = tuple(a.slug for a in index.articles[: config.latest_count])
     everything = tuple(a.slug for a in index.articles)
-    add(urls.home(), "index.html", lastmod=newest(everything), title=config.title,
-        description=config.description, topics=topics, latest=latest, cloud=cloud,
-        total=len(index.articles))
-    add(urls.topics(), "topics.html", lastmod=newest(everything), title="主题",
-        description="全部主题:" + "、".join(f"{t.name}({len(t.articles)} 篇)" for t in index.topics)
-        + "。", topics=tuple((views.topic_link(t.slug), t.description, len(t.articles),
-                             tuple(views.card(s) for s in t.articles[:TOPIC_PREVIEW]))
-                            for t in index.topics))
+    last = newest(everything)
+    add(urls.home(), "index.html", (topics, cloud, src(latest), len(everything), last),
+        lambda: dict(title=config.title, description=config.description, topics=topics,
+                     latest=tuple(map(views.card, latest)), cloud=cloud, total=len(everything)),
+        lastmod=last)
+    topic_list = tuple((t, t.articles[:TOPIC_PREVIEW]) for t in index.topics)
+    add(urls.topics(), "topics.html",
+        (tuple((t.slug, t.name, t.description, len(t.articles), src(first))
+               for t, first in topic_list), last),
+        lambda: dict(title="主题", description="全部主题:" + "、".join(
+            f"{t.name}({len(t.articles)} 篇)" for t in index.topics) + "。",
+            topics=tuple((views.topic_link(t.slug), t.description, len(t.articles),
+                          tuple(map(views.card, first))) for t, first in topic_list)),
+        lastmod=last)
     for topic in index.topics:
-        add(urls.topic(topic.slug), "topic.html", lastmod=newest(topic.articles), title=topic.name,
-            description=topic.description or f"{topic.name}:{len(topic.articles)} 篇笔记。",
-            topic=topic, cards=tuple(views.card(s) for s in topic.articles))
+        parts = chunks(topic.articles)
+        for number, part in enumerate(parts, 1):
+            pager = views.pager(urls.topic(topic.slug), number, len(parts))
+            title = topic.name if number == 1 else f"{topic.name}(第 {number} 页)"
+            add(pager.url, "topic.html", (topic, title, src(part), number, len(parts)),
+                lambda topic=topic, part=part, pager=pager, title=title: dict(
+                    title=title,
+                    description=topic.description or f"{topic.name}:{len(topic.articles)} 篇笔记。",
+                    topic=topic, total=len(topic.articles), cards=tuple(map(views.card, part)), pager=pager),
+                lastmod=newest(part))
     for article in index.articles:
-        view = views.article(article.slug)
-        add(urls.article(article.slug), "article.html", origin=(article.path, article.line("slug")),
-            lastmod=article.date, title=article.title, description=view.description, article=view)
+        slug, around = article.slug, index.neighbours_of(article.slug)
+        around_titles = tuple(index.article(s).title if s else "" for s in (around.previous, around.next))
+        add(urls.article(slug), "article.html", (sources[slug], around, around_titles, src(around.related)),
+            functools.partial(_article_context, views, slug),
+            origin=(article.path, article.line("slug")), lastmod=article.date)
         # Published URLs do not break: each old slug redirects to the article.
         for alias in article.aliases:
-            add(urls.article(alias), "redirect.html", listed=False, noindex=True, title=article.title,
-                target=urls.article(article.slug))
-    add(urls.tags(), "tags.html", lastmod=newest(everything), title="标签",
-        description=f"全部 {len(cloud)} 个标签,按拼音排序:" + "、".join(t.name for t in cloud[:30])
-        + ("…" if len(cloud) > 30 else "。"), cloud=cloud)
+            add(urls.article(alias), "redirect.html", (article.title, slug),
+                lambda article=article: dict(title=article.title, target=urls.article(article.slug)),
+                listed=False, noindex=True)
+    tags_description = (f"全部 {len(cloud)} 个标签,按拼音排序:" + "、".join(t.name for t in cloud[:30])
+                        + ("…" if len(cloud) > 30 else "。"))
+    add(urls.tags(), "tags.html", (cloud, last),
+        lambda: dict(title="标签", description=tags_description, cloud=cloud), lastmod=last)
     for tag in index.tags:
         first = index.article(tag.articles[0])
-        add(urls.tag(tag.slug), "tag.html", origin=(first.path, first.line("tags")),
-            lastmod=newest(tag.articles), title=f"标签:{tag.name}",
-            description=tag_description(tag.name, [index.article(s).title for s in tag.articles]),
-            tag=views.tag_link(tag), cards=tuple(views.card(s) for s in tag.articles))
+        description = tag_description(tag.name, [index.article(s).title for s in tag.articles])
+        link, parts = views.tag_link(tag), chunks(tag.articles)
+        for number, part in enumerate(parts, 1):
+            pager = views.pager(urls.tag(tag.slug), number, len(parts))
+            title = f"标签:{tag.name}" + ("" if number == 1 else f"(第 {number} 页)")
+            add(pager.url, "tag.html", (link, title, description, src(part), number, len(parts)),
+                lambda part=part, link=link, pager=pager, title=title, description=description: dict(
+                    title=title, description=description, tag=link,
+                    cards=tuple(map(views.card, part)), pager=pager),
+                origin=(first.path, first.line("tags")), lastmod=newest(part))
     # A search page has nothing of its own to index; the 404 page must not be indexed.
-    add(urls.search(), "search.html", listed=False, title="搜索",
-        description=f"在{config.title}的全部笔记中搜索。")
-    add(urls.file("404.html"), "404.html", listed=False, noindex=True, title="页面不存在",
-        description="没有找到这个地址。")
+    add(urls.search(), "search.html", (), lambda: dict(
+        title="搜索", description=f"在{config.title}的全部笔记中搜索。"), listed=False)
+    add(urls.file("404.html"), "404.html", (), lambda: dict(
+        title="页面不存在", description="没有找到这个地址。"), listed=False, noindex=True)
     # Entry ids come from the article's stable id, not its URL, so a new slug is not a new entry.
-    entries = tuple((views.card(a.slug), a.date or config.updated, a.date,
-                     views.article(a.slug).feed_html, a.entry_id)
-                    for a in index.articles[:ATOM_ENTRIES])
-    add(urls.file("atom.xml"), "atom.xml", listed=False, title=config.title, entries=entries)
+    feed = index.articles[:ATOM_ENTRIES]
+    add(urls.file("atom.xml"), "atom.xml", src(a.slug for a in feed), lambda: dict(
+        title=config.title, entries=tuple((views.card(a.slug), a.date or config.updated, a.date,
+                                           views.article(a.slug).feed_html, a.entry_id) for a in feed)),
+        listed=False)
     listed = tuple((p.url, p.lastmod) for p in pages if p.listed and not p.noindex)
-    add(urls.file("sitemap.xml"), "sitemap.xml", listed=False, title="sitemap", urls=listed)
-    add(urls.file("robots.txt"), "robots.txt", listed=False, title="robots")
+    add(urls.file("sitemap.xml"), "sitemap.xml", listed, lambda: dict(title="sitemap", urls=listed),
+        listed=False)
+    add(urls.file("robots.txt"), "robots.txt", (), lambda: dict(title="robots"), listed=False)
     return pages
+
+
+def _article_context(views: ViewBuilder, slug: str) -> dict:
+    view = views.article(slug)
+    return {"title": view.title, "description": view.description, "article": view}

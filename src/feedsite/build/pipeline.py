@@ -1,42 +1,40 @@
 """Build the site: load, index, render, then hand the pages to `output` to write.
 
-A full build renders every page; the preview server keeps a BuildState between
-rebuilds and renders only pages whose view model changed.
+Every page has a key, the digest of its inputs (pages.py). A build renders only pages
+whose key is not the one the output already holds: the preview keeps a BuildState
+between rebuilds, and the CLI keeps one on disk (cache.py, state.py). A build without
+either renders and writes everything.
 """
 from __future__ import annotations
 
 import hashlib
-import pickle
 import time
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import SiteConfig
 from ..errors import Report, SourceError, shown_path, warning
 from ..files import Notify, exclusive
+from ..progress import Progress
 from ..urls import Urls
+from .cache import FILE, CacheError, code_version, open_store
+from .commit import commit_changes, intact, snapshot
 from .content import Article, load_articles
 from .excerpts import excerpt_formulas, summary_formulas
 from .formulas import MathCache
 from .markdown import Rendered, render_markdown
-from .output import check_replaceable, copy_static, inputs_of, write_in_place, write_swapped
-from .pages import Page, path_collisions, plan_pages, site_context
+from .output import MARKER, check_replaceable, copy_static, inputs_of, write_in_place, write_swapped
+from .pages import Page, digest, path_collisions, plan_pages, site_context
 from .render import make_env, render_template, template_dirs
 from .searchindex import search_files
 from .searchtext import search_docs
+from .state import Backed, BuildState, load_state, persist
 from .static import asset_url, asset_versions
 from .taxonomy import index_site
-from .typeset import typeset_all
+from .typeset import engine_version, typeset_all
 
-
-@dataclass
-class BuildState:
-    """What one build leaves for the next, so the preview rebuilds only what changed."""
-    rendered: dict[str, Rendered] = field(default_factory=dict)  # body digest -> html
-    parsed: dict = field(default_factory=dict)  # content file -> (stat, Article, problems)
-    page_digests: dict[str, str] = field(default_factory=dict)  # output path -> inputs digest
-    templates: str = ""  # digest of every template and static file
-    math: MathCache = field(default_factory=MathCache)  # typeset formulas, by TeX and display mode
+__all__ = ["BuildResult", "BuildState", "build", "render_bodies", "typeset_formulas"]
 
 
 @dataclass(frozen=True)
@@ -46,11 +44,8 @@ class BuildResult:
     warnings: tuple[SourceError, ...]
     seconds: float
     changed: tuple[str, ...]  # output paths rewritten (for the preview's reload)
-
-
-def _digest(*parts: object) -> str:
-    # pickle, not repr: it walks the frozen view models in C, several times faster.
-    return hashlib.sha256(pickle.dumps(parts, protocol=5)).hexdigest()
+    cache: str = ""  # what the cache gave, in words ("" without one)
+    cache_warnings: tuple[SourceError, ...] = ()  # a cache that could not be used: never fatal
 
 
 def _templates_digest(config: SiteConfig) -> str:
@@ -62,35 +57,76 @@ def _templates_digest(config: SiteConfig) -> str:
     return h.hexdigest()
 
 
-def render_bodies(articles, state: BuildState) -> dict[str, Rendered]:
-    """Markdown for every article; unchanged bodies come from the last build."""
-    out, cache = {}, {}
-    for article in articles:
-        key = hashlib.sha256(f"{article.title}\0{article.body}".encode("utf-8", "surrogatepass")).hexdigest()
-        cache[key] = state.rendered.get(key) or render_markdown(article.body, article.title)
-        out[article.slug] = cache[key]
-    state.rendered = cache
-    return out
+def _settings(config: SiteConfig) -> tuple:
+    """The settings pages are made from: not the extractor's (keyword rules, tag aliases)."""
+    return (config.title, config.description, config.author, config.language, config.base_url,
+            config.updated, config.latest_count,
+            tuple((t.slug, t.name, t.description) for t in config.topics),
+            tuple((t.name, t.slug) for t in config.tags), sorted(config.retired))
 
 
-def typeset_formulas(articles: list[Article], rendered: dict[str, Rendered], cache: MathCache
-                     ) -> list[SourceError]:
+def body_key(article: Article) -> str:
+    return hashlib.sha256(f"{article.title}\0{article.body}".encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class Bodies(Mapping):
+    """slug -> Rendered, looked up in the state's renders only when asked for."""
+
+    def __init__(self, keys: dict[str, str], renders: dict):
+        self.keys, self.renders = keys, renders
+
+    def __getitem__(self, slug: str) -> Rendered:
+        return self.renders[self.keys[slug]]
+
+    def __iter__(self):
+        return iter(self.keys)
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+
+def render_bodies(articles, state: BuildState, progress: Progress | None = None) -> Bodies:
+    """Markdown for every article; bodies rendered before (this process or the cache) are not."""
+    keys = {a.slug: body_key(a) for a in articles}
+    todo = {k: a for a in articles if (k := keys[a.slug]) not in state.rendered}
+    for key, article in (progress or Progress()).each("Markdown", todo.items()):
+        state.rendered[key] = render_markdown(article.body, article.title)
+    state.hits["rendered"] += len(set(keys.values())) - len(todo)
+    if not isinstance(state.rendered, Backed):  # in memory: keep only what is used
+        state.rendered = {k: state.rendered[k] for k in set(keys.values())}
+    return Bodies(keys, state.rendered)
+
+
+def typeset_formulas(articles: list[Article], rendered: Mapping[str, Rendered], cache: MathCache,
+                     notes: dict | None = None, dirty: set | None = None) -> list[SourceError]:
     """Typeset every formula of the site (cached ones are not typeset again);
-    each one MathJax rejects is a warning at its line in the content file."""
+    each one MathJax rejects is a warning at its line in the content file.
+
+    An article whose digest is in `notes` had all its formulas typeset by an earlier build
+    (the cache holds them), and `notes` holds its warnings: it is not looked at again."""
+    prune = notes is None and not isinstance(cache.formulas, Backed)
+    notes = {} if notes is None else notes
+    todo = [a for a in articles if not a.digest or a.digest not in notes]
     wanted = []
-    for a in articles:
+    for a in todo:
         body = [f for f, _ in rendered[a.slug].formulas]
         wanted += body + excerpt_formulas(a, body)
-    typeset_all(wanted, cache)
-    problems = []
-    for a in articles:
-        places = [(f, a.body_line + line) for f, line in rendered[a.slug].formulas]
-        places += [(f, a.line("summary")) for f in summary_formulas(a)]
-        for formula, line in places:
-            error = cache.formulas[formula].error
-            if error:
-                problems.append(warning(a.path, line, f"TeX error in {_short(formula.source)}: {error}"))
-    return problems
+    typeset_all(wanted, cache, prune=prune)
+    found = {}
+    for a in todo:
+        found[a.slug] = tuple(_warnings_of(a, rendered, cache))
+        if a.digest:
+            notes[a.digest] = found[a.slug]
+            if dirty is not None:
+                dirty.add(a.digest)
+    return [w for a in articles for w in found.get(a.slug, notes.get(a.digest, ()))]
+
+
+def _warnings_of(a: Article, rendered, cache: MathCache) -> list[SourceError]:
+    places = [(f, a.body_line + line) for f, line in rendered[a.slug].formulas]
+    places += [(f, a.line("summary")) for f in summary_formulas(a)]
+    return [warning(a.path, line, f"TeX error in {_short(formula.source)}: {error}")
+            for formula, line in places if (error := cache.formulas[formula].error)]
 
 
 def _short(source: str, limit: int = 60) -> str:
@@ -99,74 +135,124 @@ def _short(source: str, limit: int = 60) -> str:
 
 def build(config: SiteConfig, out_dir: Path | None = None, strict: bool = False,
           state: BuildState | None = None, in_place: bool = False, search: bool = True,
-          wait: bool = True, notify: Notify | None = None) -> BuildResult:
+          wait: bool = True, notify: Notify | None = None, cache: Path | None = None,
+          progress: Progress | None = None) -> BuildResult:
     """Build the site or raise BuildFailed listing every problem at once.
 
     A full build holds the output's lock from the start, so a second build says at once
     that it waits (through `notify`), or with `wait=False` fails, instead of rendering
-    everything first and then hanging in silence.
+    everything first and then hanging in silence. `cache` is the folder of the on-disk
+    cache (the CLI's `.feedsite-cache/`); a cache that cannot be used is a warning.
     """
     out_dir = (out_dir or config.output_dir).resolve()
     state = state if state is not None else BuildState()
+    progress = progress or Progress()
     if in_place and out_dir.is_dir():
-        return _build(config, out_dir, strict, state, True, search)
+        return _build(config, out_dir, strict, state, True, search, progress, ())
     # Before the lock: a refused folder gets nothing beside it.
     check_replaceable(out_dir, inputs_of(config))
     with exclusive(out_dir, "build", wait, notify):
-        return _build(config, out_dir, strict, state, False, search)
+        notes: list[SourceError] = []
+        if cache is not None:
+            state, notes = _cached_state(cache, config)
+        try:
+            return _build(config, out_dir, strict, state, False, search, progress, tuple(notes))
+        finally:
+            if state.store is not None:
+                state.store.close()
+
+
+def _cached_state(folder: Path, config: SiteConfig) -> tuple[BuildState, list[SourceError]]:
+    """The state the cache in `folder` holds; one that cannot be read is started afresh."""
+    shown = shown_path(folder / FILE, config.root)
+    version = f"{code_version()} {engine_version()}"
+    store, why = open_store(folder, version)
+    if store is not None:
+        try:
+            return load_state(store), []
+        except CacheError as exc:
+            why = str(exc)
+            store.close()
+    store, again = open_store(folder, version, fresh=True)
+    if store is not None:
+        return BuildState(store=store), [warning(shown, 0, f"cache ignored: {why}; it is rebuilt")]
+    return BuildState(), [warning(shown, 0, f"cache not used: {again}; building without it")]
 
 
 def _build(config: SiteConfig, out_dir: Path, strict: bool, state: BuildState, in_place: bool,
-           search: bool) -> BuildResult:
+           search: bool, progress: Progress, cache_notes: tuple) -> BuildResult:
     started = time.perf_counter()
     report = Report()
+    state.hits.clear()
     articles, problems = load_articles(config, shown_path(config.content_dir, config.root),
-                                       state.parsed)
+                                       state.parsed, state.dirty)
     report.extend(problems)
     report.raise_if_errors(strict)
 
     index = index_site(config, articles)
-    rendered = render_bodies(index.articles, state)
-    report.extend(typeset_formulas(index.articles, rendered, state.math))
+    rendered = render_bodies(index.articles, state, progress)
+    report.extend(typeset_formulas(index.articles, rendered, state.math, state.notes, state.dirty))
     urls = Urls(config.base_path)
-    pages = plan_pages(config, index, rendered, urls, state.math)
+    site = site_context(config, index, urls, asset_versions(config))
+    templates = _templates_digest(config)
+    pages = plan_pages(config, index, rendered, urls, state.math,
+                       common=digest(code_version(), _settings(config), templates, site))
     report.extend(path_collisions(pages))
     report.raise_if_errors(strict)
-    site = site_context(config, index, urls, asset_versions(config))
 
-    templates = _templates_digest(config)
-    if templates != state.templates or not in_place:
-        state.page_digests = {}
-    digests = {p.path: _digest(site, p.template, p.context) for p in pages}
-    todo = [p for p in pages if state.page_digests.get(p.path) != digests[p.path]]
-    texts = _render_all(config, todo, site, report)
+    # Write only what changed: in the preview's folder, or in a folder the last cached
+    # build left exactly as it was (and then only for an edit's share of the pages).
+    incremental = in_place or (state.store is not None and not strict and state.templates == templates
+                               and state.out_dir == str(out_dir) and (out_dir / MARKER).is_file()
+                               and intact(out_dir, state.outputs))
+    previous = state.page_digests if incremental else {}
+    todo = [p for p in pages if previous.get(p.path) != p.key]
+    if incremental and not in_place and len(todo) > max(64, len(pages) // 20):
+        incremental, previous, todo = False, {}, pages  # a whole new site: staged and swapped
+    state.hits["pages"] = len(pages) - len(todo)
+    texts = _render_all(config, todo, site, report, progress)
     report.raise_if_errors(strict)
-    # The search index is rebuilt every time (40 ms for the real site), so the
-    # preview's search follows edits; only its files that changed are rewritten.
+    keys = {p.path: p.key for p in pages}
     index_files = search_files(search_docs(index, rendered, urls)) if search else {}
     for path, text in index_files.items():
-        digests[path] = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-        if state.page_digests.get(path) != digests[path]:
+        keys[path] = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+        if previous.get(path) != keys[path]:
             texts[path] = text
 
     if in_place:
-        write_in_place(out_dir, texts, set(digests), set(state.page_digests))
+        write_in_place(out_dir, texts, set(keys), set(state.page_digests))
         if templates != state.templates:
             copy_static(config, out_dir)
+    elif incremental:
+        state.outputs = commit_changes(out_dir, texts, set(previous) - set(keys), state.outputs)
     else:
         write_swapped(config, out_dir, texts, check_links=strict)
-    state.templates = templates
-    state.page_digests = digests
+        state.outputs = snapshot(out_dir) if state.store is not None else {}
+    state.templates, state.page_digests, state.out_dir = templates, keys, str(out_dir)
+    if state.store is not None:
+        try:
+            persist(state)
+        except CacheError as exc:
+            cache_notes += (warning(shown_path(state.store.path, config.root), 0,
+                                    f"cache not saved: {exc}; the next build starts without it"),)
     return BuildResult(len(texts), len(pages), tuple(report.warnings),
-                       time.perf_counter() - started, tuple(sorted(texts)))
+                       time.perf_counter() - started, tuple(sorted(texts)),
+                       _hits(state, len(pages)) if state.store is not None else "", cache_notes)
 
 
-def _render_all(config: SiteConfig, pages: list[Page], site: dict, report: Report) -> dict[str, str]:
+def _hits(state: BuildState, pages: int) -> str:
+    math = state.math.formulas.hits if isinstance(state.math.formulas, Backed) else 0
+    return (f"cache: {state.hits['pages']} of {pages} pages unchanged, "
+            f"{state.hits['rendered']} bodies and {math} formulas reused")
+
+
+def _render_all(config: SiteConfig, pages: list[Page], site: dict, report: Report,
+                progress: Progress) -> dict[str, str]:
     env = make_env(config.templates_dir)
     env.globals["asset_url"] = asset_url
     texts = {}
     failed_templates = set()
-    for page in pages:
+    for page in progress.each("pages", pages):
         if page.template in failed_templates:
             continue  # one broken template is one error, not one per page
         text, problem = render_template(env, page.template, {"site": site, "page": page,

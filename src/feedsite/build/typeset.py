@@ -60,19 +60,21 @@ def engine_version(es5: Path | None = None) -> str:
     return f"MathJax {found.group(1) if found else 'unknown'} engine {script}"
 
 
-def typeset_all(formulas: Iterable[Formula], cache: MathCache) -> MathCache:
+def typeset_all(formulas: Iterable[Formula], cache: MathCache, prune: bool = True) -> MathCache:
     """Bring `cache` up to date with `formulas`, typesetting only the ones it lacks,
-    and drop the ones no longer used. Starts the engine only if there is work."""
+    and (with `prune`) drop the ones no longer used. Starts the engine only if there is work."""
     wanted = dict.fromkeys(formulas)
     version = engine_version()
     if cache.version != version:
-        cache.version, cache.base, cache.font_base, cache.formulas = version, (), (), {}
+        cache.version, cache.base, cache.font_base = version, (), ()
+        cache.formulas.clear()
     missing = [f for f in wanted if f not in cache.formulas]
     if missing or (wanted and not cache.base):
         with Engine() as engine:
             cache.base, cache.font_base = engine.base, engine.font_base
             cache.formulas.update(zip(missing, engine.typeset_many(missing), strict=True))
-    cache.formulas = {f: cache.formulas[f] for f in wanted}
+    if prune:
+        cache.formulas = {f: cache.formulas[f] for f in wanted}
     return cache
 
 

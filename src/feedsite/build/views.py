@@ -28,6 +28,16 @@ class Link:
 
 
 @dataclass(frozen=True)
+class Pager:
+    """Where one page of a long list stands: its number, the count, and its neighbours."""
+    url: str
+    number: int
+    count: int
+    previous: str  # URL of the page before, or ""
+    next: str  # URL of the page after, or ""
+
+
+@dataclass(frozen=True)
 class TagLink:
     name: str
     url: str
@@ -135,6 +145,10 @@ class ViewBuilder:
 
     def tag_links(self, names) -> tuple[Link, ...]:
         return tuple(Link(n, self.urls.tag(self._tags[n].slug)) for n in names)
+
+    def pager(self, first_url: str, number: int, count: int) -> Pager:
+        at = lambda n: self.urls.page(first_url, n) if 1 <= n <= count else ""  # noqa: E731
+        return Pager(at(number), number, count, at(number - 1), at(number + 1))
 
     def tag_link(self, tag: Tag) -> TagLink:
         return TagLink(tag.name, self.urls.tag(tag.slug), len(tag.articles), tag.weight)

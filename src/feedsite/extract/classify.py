@@ -8,7 +8,8 @@ does not fire inside `decoder`; Chinese keywords match as substrings.
 A tag needs salience, not just a count. It is salient when the title or a
 heading names it, or when it is said at least twice, not far less often than
 the article's main tag, and at least once in a sentence that also names a main
-term. Mentions in contrast (`不同于RNN、CNN等模型`) do not count. A tag whose
+term; or when the text defines it, giving it with another of its names in brackets
+(`滑动窗口 (Sliding Window)`). Mentions in contrast (`不同于RNN、CNN等模型`) do not count. A tag whose
 rule names topics (`topics: [algorithms]` for 滑动窗口) is that topic's sense
 of the word only.
 """
@@ -143,7 +144,7 @@ class Classifier:
         folded = [(s, s.casefold()) for s in sentences]
 
         def salient(order: int) -> bool:
-            if order in headline:
+            if order in headline or self._glossed(order, sentences):
                 return True
             if mentions[order] * FAR_LESS < most:
                 return False  # a passing mention
@@ -168,6 +169,12 @@ class Classifier:
         rule = self.config.tags[order]
         return (rule.name, *rule.aliases)
 
+    def _glossed(self, order: int, sentences) -> bool:
+        """The text defines the term: it gives it with another of its names in brackets,
+        `滑动窗口 (Sliding Window)`, as writers do for what the article is about."""
+        words = self._words(order)
+        return any(_gloss(a, b).search(s) for a in words for b in words if a != b for s in sentences)
+
     def _said(self, order: int, sentence: str, folded: str) -> bool:
         return any(_says(w, sentence, folded) for w in self._words(order))
 
@@ -176,6 +183,11 @@ def _says(word: str, sentence: str, folded: str) -> bool:
     """`word` said in `sentence` (whose casefold is `folded`): a substring test first, the
     exact pattern only when it passes."""
     return _folded(word) in folded and bool(_pattern(word).search(sentence))
+
+
+@lru_cache(maxsize=4096)
+def _gloss(word: str, other: str) -> re.Pattern:
+    return re.compile(rf"{re.escape(word)}\s*[(\uff08]\s*{re.escape(other)}\s*[)\uff09,\uff0c]", re.I)
 
 
 @lru_cache(maxsize=4096)

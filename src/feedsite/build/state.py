@@ -1,0 +1,144 @@
+"""What one build leaves for the next: in memory for the preview, and in the on-disk
+cache (cache.py) between CLI runs.
+
+The preview keeps one BuildState across rebuilds. A CLI build loads one from the store
+lazily: parsed articles and the page manifest are read whole (small), rendered bodies
+and typeset formulas only when a page that changed needs them (most of the cache's
+bytes), so an edit at 10,000 articles reads a few rows, not the whole site.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .cache import CacheError, Store
+from .formulas import Formula, MathCache
+from .markdown import Rendered
+
+
+def formula_key(formula: Formula) -> str:
+    return ("D" if formula.display else "I") + formula.tex
+
+
+class Backed(dict):
+    """A dict whose misses are looked up in a table of the store. What is set here is
+    `fresh` and written back by `persist`; what is read stays in memory for the build."""
+
+    def __init__(self, store: Store, table: str, encode=str):
+        super().__init__()
+        self.store, self.table, self.encode = store, table, encode
+        self.known = store.keys(table)
+        self.fresh: dict = {}
+        self.hits = 0
+        self.cleared = False
+
+    def __missing__(self, key):
+        code = self.encode(key)
+        if code not in self.known:
+            raise KeyError(key)
+        try:
+            value = self.store.get(self.table, code)
+        except CacheError:
+            value = None  # read fails now: the build recomputes it (the caller's miss)
+        if value is None:
+            self.known.discard(code)
+            raise KeyError(key)
+        self.hits += 1
+        dict.__setitem__(self, key, value)
+        return value
+
+    def __contains__(self, key) -> bool:
+        return dict.__contains__(self, key) or self.encode(key) in self.known
+
+    def __setitem__(self, key, value) -> None:
+        dict.__setitem__(self, key, value)
+        self.fresh[self.encode(key)] = value
+
+    def get(self, key, default=None):
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+    def clear(self) -> None:
+        dict.clear(self)
+        self.fresh.clear()
+        self.known.clear()
+        self.cleared = True  # persist drops every stored row
+
+    def update(self, *args, **kwargs) -> None:
+        for key, value in dict(*args, **kwargs).items():
+            self[key] = value
+
+    def preload(self, keys) -> None:
+        """Read many entries in one query (a cold page render of the whole site)."""
+        wanted = {self.encode(k): k for k in keys if not dict.__contains__(self, k)}
+        wanted = {c: k for c, k in wanted.items() if c in self.known}
+        for code, value in self.store.get_many(self.table, wanted).items():
+            self.hits += 1
+            dict.__setitem__(self, wanted[code], value)
+
+
+@dataclass
+class BuildState:
+    """What one build leaves for the next, so the next renders only what changed."""
+    rendered: dict[str, Rendered] = field(default_factory=dict)  # body digest -> html
+    parsed: dict = field(default_factory=dict)  # content file -> (stat, Article, problems, digest)
+    page_digests: dict[str, str] = field(default_factory=dict)  # output path -> inputs digest
+    templates: str = ""  # digest of every template and static file
+    math: MathCache = field(default_factory=MathCache)  # typeset formulas, by TeX and display mode
+    notes: dict = field(default_factory=dict)  # article digest -> its TeX warnings
+    # The output folder a CLI build last wrote, and each file in it: path -> (bytes digest,
+    # stat), so the next can check that the folder still holds exactly that.
+    out_dir: str = ""
+    outputs: dict = field(default_factory=dict)
+    search: dict = field(default_factory=dict)  # searchindex's state, for incremental updates
+    store: Store | None = None
+    hits: Counter = field(default_factory=Counter)  # this build's cache hits, by kind
+    dirty: set = field(default_factory=set)  # parsed/notes keys changed this build
+    saved_pages: dict = field(default_factory=dict)  # the page rows the store holds
+
+
+def load_state(store: Store) -> BuildState:
+    """A BuildState backed by `store` (raises CacheError if it cannot be read)."""
+    meta = store.all("meta")
+    version, base, font_base = meta.get("math", ("", (), ()))
+    math = MathCache(version, base, font_base)
+    math.formulas = Backed(store, "math", formula_key)
+    pages = store.all("pages")
+    return BuildState(
+        rendered=Backed(store, "rendered"), parsed={Path(k): v for k, v in store.all("parsed").items()},
+        page_digests={p: v[0] for p, v in pages.items() if v[0]}, templates=meta.get("templates", ""),
+        math=math, notes=store.all("notes"), out_dir=meta.get("out", ""),
+        outputs={p: v[1:] for p, v in pages.items()}, search=meta.get("search", {}), store=store,
+        saved_pages=pages)
+
+
+def persist(state: BuildState) -> None:
+    """Write what this build added or changed back to its store (raises CacheError)."""
+    store = state.store
+    if store is None:
+        return
+    rendered = state.rendered.fresh if isinstance(state.rendered, Backed) else {}
+    formulas = state.math.formulas.fresh if isinstance(state.math.formulas, Backed) else {}
+    pages = {p: (state.page_digests.get(p, ""), *v) for p, v in state.outputs.items()}
+    drops = {t: store.keys(t) for t, d in (("rendered", state.rendered), ("math", state.math.formulas))
+             if getattr(d, "cleared", False)}
+    store.write(
+        {"parsed": {str(k): v for k, v in state.parsed.items() if k in state.dirty},
+         "notes": {k: v for k, v in state.notes.items() if k in state.dirty},
+         "rendered": rendered, "math": formulas,
+         "pages": {p: v for p, v in pages.items() if v != state.saved_pages.get(p)},
+         "meta": {"math": (state.math.version, state.math.base, state.math.font_base),
+                  "templates": state.templates, "out": state.out_dir, "search": state.search}},
+        {"pages": set(state.saved_pages) - set(pages),
+         "parsed": store.keys("parsed") - {str(p) for p in state.parsed}, **drops})
+    state.saved_pages = pages
+    if isinstance(state.rendered, Backed):
+        state.rendered.known |= set(rendered)
+        state.rendered.fresh = {}
+    if isinstance(state.math.formulas, Backed):
+        state.math.formulas.known |= set(formulas)
+        state.math.formulas.fresh = {}
+    state.dirty = set()
