@@ -25,6 +25,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
+from operator import mul, neg
 
 from ..segment import Segmenter
 from ..spans import prose_only
@@ -43,8 +44,8 @@ CLOSE = 6
 @dataclass(frozen=True)
 class Reading:
     """One article's content words: what it says, before any weighing."""
-    counts: dict[str, int]
-    rarity: dict[str, float]  # 0..1: how uncommon each of its terms is in Chinese at large
+    terms: tuple[str, ...]  # each distinct term once, in order of first mention
+    counts: tuple[int, ...]  # how often each is said
     words: tuple[str | None, ...] | None  # in order, None between runs; None when not kept
 
 
@@ -88,20 +89,26 @@ class Collection:
     """Document frequencies over one run's articles, and the segmenter that found them.
 
     `segmenter` may be a function that makes one: the dictionary then loads only when
-    a text must be cut, not for the readings a run already has (`readings`, by text).
+    a text must be cut, not for what a run already knows: `readings` (by text) and
+    `rarity` (by term), both found under the same vocabulary.
     """
 
     def __init__(self, segmenter: Segmenter | Callable[[], Segmenter], texts: list[str],
-                 vocabulary: tuple[str, ...] = (), readings: Mapping[str, Reading] | None = None):
+                 vocabulary: tuple[str, ...] = (), readings: Mapping[str, Reading] | None = None,
+                 rarity: Mapping[str, float] | None = None):
         self._segmenter = segmenter
         self.phrases = tuple(sorted({v for v in vocabulary if " " in v and v.isascii()}, key=len,
                                     reverse=True))
-        self._rarity: dict[str, float] = {}
+        # One table for the run: a reading's terms are always in it once it is read.
+        self.rarity_of: dict[str, float] = dict(rarity or {})
         known = readings or {}
         self.readings = {text: known.get(text) or self.read(text) for text in dict.fromkeys(texts)}
         self.size = len(self.readings)
-        self.df = Counter(t for reading in self.readings.values() for t in reading.counts)
-        self._idf: dict[str, float] = {}
+        self.df: Counter[str] = Counter()
+        for reading in self.readings.values():
+            self.df.update(reading.terms)
+        total = self.size + 1
+        self._idf = {t: math.log(total / (n + 0.5)) for t, n in self.df.items()}
 
     @property
     def segmenter(self) -> Segmenter:
@@ -112,7 +119,9 @@ class Collection:
     def read(self, text: str) -> Reading:
         words = self._terms(text)
         counts = Counter(w for w in words if w)
-        return Reading(dict(counts), {t: self.rarity(t) for t in counts}, tuple(words))
+        for term in counts:
+            self.rarity(term)
+        return Reading(tuple(counts), tuple(counts.values()), tuple(words))
 
     def _terms(self, text: str) -> list[str | None]:
         """The content words of the prose, None standing for anything between them."""
@@ -138,21 +147,28 @@ class Collection:
         return out + [None] + found
 
     def rarity(self, term: str) -> float:
-        if term not in self._rarity:
+        if term not in self.rarity_of:
             r = self.segmenter.rarity(term) if _HAN.search(term) else RARE_ENOUGH
-            self._rarity[term] = min(1.0, r / RARE_ENOUGH)
-        return self._rarity[term]
+            self.rarity_of[term] = min(1.0, r / RARE_ENOUGH)
+        return self.rarity_of[term]
 
     def idf(self, term: str) -> float:
         value = self._idf.get(term)
-        if value is None:
+        if value is None:  # a text outside the collection
             value = self._idf[term] = math.log((self.size + 1) / (self.df.get(term, 0) + 0.5))
         return value
 
     def salience(self, reading: Reading) -> Salience:
-        idf, rarity = self.idf, reading.rarity
+        """The weights are count x idf x rarity, worked out in C (map over the columns):
+        this runs for every article of every run, cached or not."""
+        terms = reading.terms
+        try:
+            idf = list(map(self._idf.__getitem__, terms))
+        except KeyError:
+            idf = list(map(self.idf, terms))
+        weights = map(mul, map(mul, reading.counts, idf), map(self.rarity_of.__getitem__, terms))
         # Ties in weight go to the term that sorts first, so the order never depends on the run.
-        ranked = sorted((-(n * idf(t) * rarity[t]), t) for t, n in reading.counts.items())[:TOP]
+        ranked = sorted(zip(map(neg, weights), terms, strict=True))[:TOP]
         first = -ranked[0][0] if ranked else 0.0
         return Salience(tuple(t for _, t in ranked),
                         tuple(-w * 2 >= first for w, _ in ranked[1:CLOSE]))
@@ -162,4 +178,5 @@ class Collection:
         if reading is None or reading.words is None:
             reading = self.read(text)
         assert reading.words is not None
-        return Terms(reading.counts, reading.words, reading.rarity, self.salience(reading))
+        return Terms(dict(zip(reading.terms, reading.counts, strict=True)), reading.words,
+                     self.rarity_of, self.salience(reading))
