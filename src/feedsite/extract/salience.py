@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from operator import mul, neg
@@ -95,14 +95,19 @@ class Collection:
 
     def __init__(self, segmenter: Segmenter | Callable[[], Segmenter], texts: list[str],
                  vocabulary: tuple[str, ...] = (), readings: Mapping[str, Reading] | None = None,
-                 rarity: Mapping[str, float] | None = None):
+                 rarity: Mapping[str, float] | None = None,
+                 each: Callable[[str, list], Iterable] | None = None):
         self._segmenter = segmenter
         self.phrases = tuple(sorted({v for v in vocabulary if " " in v and v.isascii()}, key=len,
                                     reverse=True))
         # One table for the run: a reading's terms are always in it once it is read.
         self.rarity_of: dict[str, float] = dict(rarity or {})
         known = readings or {}
-        self.readings = {text: known.get(text) or self.read(text) for text in dict.fromkeys(texts)}
+        texts = list(dict.fromkeys(texts))
+        new = [t for t in texts if t not in known]
+        # Reading is the run's longest loop when the texts are new: `each` may show it.
+        fresh = {text: self.read(text) for text in (each("segmenting", new) if each else new)}
+        self.readings = {text: known.get(text) or fresh[text] for text in texts}
         self.size = len(self.readings)
         self.df: Counter[str] = Counter()
         for reading in self.readings.values():
