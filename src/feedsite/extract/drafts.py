@@ -96,18 +96,21 @@ def merge(excerpts: list[Excerpt]) -> list[Draft]:
     groups: dict[str, list[Excerpt]] = {}
     for core in cores:
         groups.setdefault(target[core], []).extend(by_core[core])
-    drafts = []
+    placed = []
     for members in groups.values():
         # The longest text wins; among equals, a complete one beats a cut one.
         best = max(members, key=lambda e: (len(_core(e.text)), not e.text.endswith(TRUNCATION)))
-        sources = tuple(sorted({e.where for e in members}, key=source_key))
-        drafts.append(Draft(best.text, sources))
-    drafts.sort(key=lambda d: source_key(d.sources[0]))
+        # (dump, line) sorts as source_key sorts `dump:line`, without building and parsing it.
+        places = sorted({(e.source, e.line) for e in members})
+        placed.append((places[0], Draft(best.text, tuple(f"{s}:{n}" for s, n in places))))
+    placed.sort(key=lambda first_and_draft: first_and_draft[0])
+    drafts = [d for _, d in placed]
     # Two different articles may open with the same words; those are known by
     # their whole text instead, so no two drafts ever claim the same file.
-    openings = Counter(article_id(d.text) for d in drafts)
-    return [replace(d, id=article_id(d.text, None if openings[article_id(d.text)] > 1 else ID_PREFIX_CHARS))
-            for d in drafts]
+    ids = [article_id(d.text) for d in drafts]
+    openings = Counter(ids)
+    return [replace(d, id=article_id(d.text, None) if openings[i] > 1 else i)
+            for d, i in zip(drafts, ids, strict=True)]
 
 
 class Analysis:

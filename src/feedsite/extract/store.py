@@ -66,13 +66,13 @@ def read_existing(content_dir: Path, shown: str, memo: Memo | None = None
         name = f"{shown}/{path.name}"
         stamp = _stamp(path) if memo.active else None
         if stamp is not None and (hit := seen.get(str(path))) is not None and hit[0] == stamp:
-            existing.append(hit[1])
+            existing.append(_unpacked(path, hit[1]))
             continue
         try:
             found = _parsed(path, path.read_text(encoding="utf-8"))
             existing.append(found)
             if stamp is not None:
-                memo.put("files", str(path), (stamp, found))
+                memo.put("files", str(path), (stamp, _packed(found)))
         except OSError as exc:  # a dangling link, a file we may not read: never written over
             problems.append(SourceError(name, 0, f"cannot read: {faults.cause(exc)}; left as it is"))
             existing.append(Existing(path, None, "", None, frozenset()))
@@ -97,6 +97,18 @@ def _parsed(path: Path, text: str) -> Existing:
     return found
 
 
+def _packed(e: Existing) -> tuple:
+    """An Existing as plain values for the cache (a pickled Path costs more than its file)."""
+    return e.fields, e.body, e.id, tuple(e.sources), e.text, e.edited
+
+
+def _unpacked(path: Path, packed: tuple) -> Existing:
+    fields, body, id_, sources, text, edited = packed
+    found = Existing(path, fields, body, id_, frozenset(sources), text)
+    found.__dict__["edited"] = edited  # what the cached_property would work out again
+    return found
+
+
 def remember(writes: list[Write], memo: Memo) -> None:
     """The files a run wrote, as the next run will find them: their text is known, so
     that run need not read them. (A person's edit in the instant between the write and
@@ -105,7 +117,7 @@ def remember(writes: list[Write], memo: Memo) -> None:
         if write.status in UNCHANGED or (stamp := _stamp(write.path)) is None:
             continue
         try:
-            memo.put("files", str(write.path), (stamp, _parsed(write.path, write.text)))
+            memo.put("files", str(write.path), (stamp, _packed(_parsed(write.path, write.text))))
         except frontmatter.FrontMatterError:
             continue
 
@@ -135,11 +147,17 @@ def match_files(generated: list[Generated], existing: list[Existing]) -> dict[st
         if gen.id in by_id:
             matches[gen.id] = by_id[gen.id]
             claimed.add(by_id[gen.id].path)
+    # Files by each source they name, in listing order: a lookup per source, not a scan.
+    by_source: dict[str, list[Existing]] = {}
+    for e in existing:
+        for source in e.sources:
+            by_source.setdefault(source, []).append(e)
+    order = {id(e): k for k, e in enumerate(existing)}
     for gen in generated:
         if gen.id not in matches:
-            sources = set(gen.sources)
-            match = next((e for e in existing if e.path not in claimed and e.sources & sources),
-                         None)
+            sharing = {id(e): e for s in gen.sources for e in by_source.get(s, ())
+                       if e.path not in claimed}
+            match = sharing[min(sharing, key=order.__getitem__)] if sharing else None
             if match is not None:
                 matches[gen.id] = match
                 claimed.add(match.path)

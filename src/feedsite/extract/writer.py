@@ -22,7 +22,7 @@ from ..errors import SourceError, shown_path, warning
 from ..files import write_file
 from .store import UNCHANGED, Write
 
-BATCH = 256
+BATCH = 4096  # a bound on the temporary files one kill can leave (the next run clears them)
 
 
 def diff(writes: list[Write], root: Path) -> str:
