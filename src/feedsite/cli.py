@@ -25,10 +25,13 @@ def cmd_extract(args) -> int:
     paths = [Path(p) for p in args.paths] or [config.feeds_dir]
     content_dir = Path(args.content) if args.content else config.content_dir
     from . import extract
+    from .cache import FOLDER as CACHE_FOLDER
 
+    # The cache lives beside site.yaml, never in the content folder.
+    cache = None if args.no_cache else config.root / CACHE_FOLDER
     result = extract.run(config, paths, content_dir, dry_run=args.dry_run, wait=not args.no_wait,
-                         notify=say)
-    for problem in result.report.problems:
+                         notify=say, cache=cache)
+    for problem in (*result.cache_warnings, *result.report.problems):
         print(problem, file=sys.stderr)
     if args.dry_run:
         sys.stdout.write(result.diff)
@@ -149,6 +152,9 @@ def parser() -> argparse.ArgumentParser:
                     help="print what would change, as a diff, and write nothing")
     ex.add_argument("--no-wait", action="store_true",
                     help="fail at once if another extract is writing the content folder")
+    ex.add_argument("--no-cache", action="store_true",
+                    help="ignore the extraction cache (.feedsite-cache/ beside site.yaml): "
+                         "work everything out afresh, and leave the cache as it is")
     ex.set_defaults(run=cmd_extract)
 
     rv = sub.add_parser("review", help="list the articles to refine by hand, worst first, with file:line")

@@ -45,6 +45,9 @@ def split(text: str) -> Split:
 def parse(text: str) -> tuple[dict, Split]:
     """(fields, split) or FrontMatterError with the file line of the problem."""
     parts = split(text)
+    fast = _fast_load(parts.yaml_text)
+    if fast is not None:
+        return fast, parts
     try:
         fields = yaml.load(parts.yaml_text, Loader=_SafeLoader)
     except yaml.YAMLError as exc:
@@ -131,6 +134,56 @@ def _fast_scalar(value) -> str | None:
             and _RESOLVER.resolve(yaml.ScalarNode, value, (True, False)) == _STR_TAG):
         return value
     return None
+
+
+_INT = re.compile(r"0|[1-9][0-9]*")
+_ENTRY = re.compile(r"([a-z_]+):(?: (.*))?")
+_NOT_SIMPLE = object()
+
+
+def _fast_value(text: str):
+    """A plain scalar as PyYAML reads it, for the forms `_fast_scalar` writes; _NOT_SIMPLE
+    otherwise."""
+    if not (text and text.isprintable() and _PLAIN.fullmatch(text) and max(text) <= "\uffff"):
+        return _NOT_SIMPLE
+    tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))
+    if tag == _STR_TAG:
+        return text
+    if tag == "tag:yaml.org,2002:bool" and text in ("true", "false"):
+        return text == "true"
+    if tag == "tag:yaml.org,2002:int" and _INT.fullmatch(text):
+        return int(text)
+    return _NOT_SIMPLE
+
+
+def _fast_load(yaml_text: str) -> dict | None:
+    """Front matter as `_fast_yaml` writes it (`key: scalar`, `key: []`, `key:` then `- item`
+    lines), read without PyYAML's Python-level constructor, which costs more than the rest
+    of reading a file; None for anything else, which PyYAML then reads (and reports)."""
+    fields: dict = {}
+    listing = None  # the key whose `- item` lines may follow
+    for line in yaml_text.split("\n") if yaml_text else ():
+        if line.startswith("- "):
+            item = _fast_value(line[2:])
+            if listing is None or not isinstance(item, str):
+                return None
+            if fields[listing] is None:
+                fields[listing] = []
+            fields[listing].append(item)
+            continue
+        m = _ENTRY.fullmatch(line)
+        if m is None or m[1] in fields or _RESOLVER.resolve(yaml.ScalarNode, m[1], (True, False)) != _STR_TAG:
+            return None
+        key, raw = m[1], m[2]
+        listing = key if raw is None else None
+        if raw is None or raw == "[]":
+            fields[key] = None if raw is None else []
+            continue
+        value = _fast_value(raw)
+        if value is _NOT_SIMPLE:
+            return None
+        fields[key] = value
+    return fields
 
 
 def _fast_yaml(fields: dict) -> str | None:

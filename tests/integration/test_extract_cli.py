@@ -172,8 +172,11 @@ def test_bad_input_is_reported_by_file_and_line_and_good_articles_are_written(tm
     assert {"同名标题", "同名标题 (2)"} <= {f["title"] for f in written}
     assert all(p.resolve().parent == (tmp_path / "content").resolve()
                for p in (tmp_path / "content").iterdir())
-    # Nothing was written anywhere but the content folder.
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "feeds", "site.yaml"]
+    # Nothing was written anywhere but the content folder and the cache beside site.yaml.
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".feedsite-cache", "content", "feeds",
+                                                          "site.yaml"]
+    assert [p.name for p in (tmp_path / ".feedsite-cache").iterdir()
+            if not p.name.endswith(("-wal", "-shm"))] == ["extract.sqlite"]
     assert not (tmp_path.parent / "x.md").exists()
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import feedsite
 
 PACKAGE = Path(feedsite.__file__).parent
-FLOOR = {"errors", "config", "spans", "slugs", "frontmatter", "urls", "faults", "files"}
+FLOOR = {"errors", "config", "spans", "slugs", "frontmatter", "urls", "faults", "files", "cache"}
 
 
 def module_name(path: Path) -> str:

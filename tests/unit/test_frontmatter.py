@@ -66,3 +66,30 @@ def test_fast_writer_handles_every_real_file():
             answered += 1
             assert fast == _pyyaml(fields)
     assert answered >= 30  # the fast path is the common case, not a curiosity
+
+
+KEYS = st.sampled_from(["title", "tags", "sources", "yes", "on", "null", "a_b", "title", "x"])
+LINES = st.one_of(
+    st.tuples(KEYS, st.one_of(TRICKY, st.text(max_size=12))).map(lambda kv: f"{kv[0]}: {kv[1]}"),
+    KEYS.map(lambda k: f"{k}:"), KEYS.map(lambda k: f"{k}: []"),
+    st.one_of(TRICKY, st.text(max_size=12)).map(lambda v: f"- {v}"),
+    st.one_of(TRICKY, st.text(max_size=12)))
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(LINES, max_size=6).map("\n".join))
+def test_fast_reader_agrees_with_pyyaml_whenever_it_answers(yaml_text):
+    fast = frontmatter._fast_load(yaml_text)
+    if fast is None:
+        return
+    for loader in (frontmatter.yaml.SafeLoader, frontmatter._SafeLoader):
+        loaded = frontmatter.yaml.load(yaml_text, Loader=loader)
+        assert (loaded if loaded is not None else {}) == fast
+        assert [type(v) for v in (loaded or {}).values()] == [type(v) for v in fast.values()]
+
+
+def test_fast_reader_reads_every_real_file():
+    from conftest import CONTENT
+    for path in CONTENT.glob("*.md"):
+        parts = frontmatter.split(path.read_text(encoding="utf-8"))
+        assert frontmatter._fast_load(parts.yaml_text) == frontmatter.yaml.safe_load(parts.yaml_text)

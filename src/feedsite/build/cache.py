@@ -9,147 +9,22 @@ belongs to one code version: feedsite's version, a digest of its own source and 
 MathJax engine's version. Any other version finds it empty.
 
 It is only a cache. One that cannot be opened, read or written makes a warning, never a
-failed build: the build goes on without it, and the next one starts it afresh.
-SQLite rather than one pickle: an edit reads and writes a few rows, not the whole site.
+failed build: the build goes on without it, and the next one starts it afresh. The
+store itself lives on the floor (`feedsite/cache.py`), shared with the extraction cache.
 """
 from __future__ import annotations
 
-import functools
-import hashlib
-import os
-import pickle
-import sqlite3
 from pathlib import Path
 
-from .. import __version__
+from .. import cache
+from ..cache import FOLDER, CacheError, Store, code_version
 
-FOLDER = ".feedsite-cache"
 FILE = "build.sqlite"
-TABLES = ("meta", "parsed", "rendered", "math", "notes", "pages", "search")
-_PACKAGE = Path(__file__).resolve().parents[1]
+TABLES = ("parsed", "rendered", "math", "notes", "pages", "search")
 
-
-class CacheError(Exception):
-    """The cache cannot be used; the message says why, in words."""
-
-
-@functools.lru_cache(maxsize=1)
-def code_version() -> str:
-    """feedsite's version and a digest of its Python and JavaScript: a changed line of
-    code is a new version, even without a release."""
-    h = hashlib.sha256(__version__.encode())
-    for path in sorted(_PACKAGE.rglob("*")):
-        if path.suffix in (".py", ".js") and "__pycache__" not in path.parts:
-            h.update(path.relative_to(_PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
-    return f"{__version__}+{h.hexdigest()[:16]}"
-
-
-def _why(exc: BaseException) -> str:
-    if isinstance(exc, OSError):
-        from ..faults import cause
-        return cause(exc)
-    return str(exc) or type(exc).__name__
-
-
-class Store:
-    """Tables of pickled values by text key. Reads and writes raise CacheError."""
-
-    def __init__(self, folder: Path, version: str):
-        self.path = Path(folder) / FILE
-        try:
-            Path(folder).mkdir(parents=True, exist_ok=True)
-            self._db = self._connect()
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            for table in TABLES:
-                self._db.execute(f"CREATE TABLE IF NOT EXISTS {table} (k TEXT PRIMARY KEY, v BLOB)")
-            if self.get("meta", "version") != version:
-                self._db.execute("BEGIN")
-                for table in TABLES:
-                    self._db.execute(f"DELETE FROM {table}")
-                self._db.execute("INSERT INTO meta VALUES ('version', ?)", (pickle.dumps(version),))
-                self._db.execute("COMMIT")
-        except (sqlite3.Error, OSError, CacheError) as exc:
-            raise CacheError(f"cannot open it: {_why(exc)}") from None
-
-    def _connect(self) -> sqlite3.Connection:
-        self._pid = os.getpid()
-        return sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-
-    @property
-    def db(self) -> sqlite3.Connection:
-        """This process's connection: a forked render worker (parallel.py) must not use
-        its parent's, so it opens its own (it only reads)."""
-        if self._pid != os.getpid():
-            self._inherited = self._db  # kept, not closed: closing it would touch the parent's
-            self._db = self._connect()
-        return self._db
-
-    def get(self, table: str, key: str):
-        return self.get_many(table, [key]).get(key)
-
-    def get_many(self, table: str, keys) -> dict:
-        keys = list(keys)
-        out = {}
-        try:
-            for at in range(0, len(keys), 500):  # SQLite caps the number of parameters
-                chunk = keys[at:at + 500]
-                marks = ",".join("?" * len(chunk))
-                for k, v in self.db.execute(f"SELECT k, v FROM {table} WHERE k IN ({marks})", chunk):
-                    out[k] = pickle.loads(v)
-        except (sqlite3.Error, OSError, pickle.UnpicklingError, EOFError, AttributeError,
-                ImportError, TypeError, ValueError) as exc:
-            raise CacheError(f"cannot read it: {_why(exc)}") from None
-        return out
-
-    def all(self, table: str) -> dict:
-        try:
-            return {k: pickle.loads(v) for k, v in self.db.execute(f"SELECT k, v FROM {table}")}
-        except (sqlite3.Error, OSError, pickle.UnpicklingError, EOFError, AttributeError,
-                ImportError, TypeError, ValueError) as exc:
-            raise CacheError(f"cannot read it: {_why(exc)}") from None
-
-    def keys(self, table: str) -> set[str]:
-        try:
-            return {k for (k,) in self.db.execute(f"SELECT k FROM {table}")}
-        except sqlite3.Error as exc:
-            raise CacheError(f"cannot read it: {_why(exc)}") from None
-
-    def write(self, puts: dict[str, dict], drops: dict[str, set] | None = None) -> None:
-        """One transaction: every put and drop, or (killed, failed) none of them."""
-        try:
-            self.db.execute("BEGIN")
-            for table, keys in (drops or {}).items():
-                self.db.executemany(f"DELETE FROM {table} WHERE k = ?", ((k,) for k in keys))
-            for table, items in puts.items():
-                self.db.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)",
-                                     ((k, pickle.dumps(v, protocol=5)) for k, v in items.items()))
-            self.db.execute("COMMIT")
-        except (sqlite3.Error, OSError, pickle.PicklingError) as exc:
-            try:
-                self.db.execute("ROLLBACK")
-            except sqlite3.Error:
-                pass
-            raise CacheError(f"cannot write it: {_why(exc)}") from None
-
-    def close(self) -> None:
-        try:
-            self._db.close()
-        except sqlite3.Error:
-            pass
+__all__ = ["FILE", "FOLDER", "TABLES", "CacheError", "Store", "code_version", "open_store"]
 
 
 def open_store(folder: Path, version: str, fresh: bool = False) -> tuple[Store | None, str]:
-    """The store in `folder` (`fresh`: its old file removed first), or None and why not."""
-    if fresh:
-        for suffix in ("", "-wal", "-shm"):
-            try:
-                os.unlink(Path(folder) / (FILE + suffix))
-            except FileNotFoundError:
-                pass
-            except OSError as exc:
-                return None, f"cannot remove it: {_why(exc)}"
-    try:
-        return Store(folder, version), ""
-    except CacheError as exc:
-        return None, str(exc)
+    """The build store in `folder` (`fresh`: its old file removed first), or None and why not."""
+    return cache.open_store(folder, version, FILE, TABLES, fresh)

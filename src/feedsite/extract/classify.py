@@ -41,16 +41,24 @@ class KeywordCounter:
 
     def __init__(self, keywords):
         self.keywords = tuple(sorted({k for k in keywords if k}))
-        self._entries = [(k, k.casefold(), _pattern(k)) for k in sorted({k for k in keywords if k})]
+        self._entries = [(k, k.casefold(), _pattern(k)) for k in self.keywords]
+        # Keywords by their first (folded) character: a keyword whose first character
+        # the text lacks cannot be in it, and most are ruled out so, without a search.
+        self._by_first: dict[str, list[int]] = {}
+        for i, (_, folded, _) in enumerate(self._entries):
+            self._by_first.setdefault(folded[0], []).append(i)
+        self._firsts = frozenset(self._by_first)
 
     def counts(self, text: str) -> dict[str, int]:
         folded = text.casefold()
+        present = sorted(i for first in self._firsts.intersection(folded) for i in self._by_first[first]
+                         if self._entries[i][1] in folded)
         found = {}
-        for keyword, folded_keyword, pattern in self._entries:
-            if folded_keyword in folded:
-                n = len(pattern.findall(text))
-                if n:
-                    found[keyword] = n
+        for i in present:  # in keyword order, as every caller has always seen them
+            keyword, _, pattern = self._entries[i]
+            n = len(pattern.findall(text))
+            if n:
+                found[keyword] = n
         return found
 
 

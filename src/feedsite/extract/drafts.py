@@ -6,16 +6,18 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 from ..config import SiteConfig
 from ..segment import segmenter
 from ..spans import formula_fields
+from .cache import RARITY_KEY, Memo, digest
 from .classify import Classifier
 from .dumps import Excerpt
 from .fingerprint import fingerprint
 from .pieces import HEADING
-from .salience import Collection
+from .salience import Collection, Reading
 from .structure import blocks_of, restore
 from .titles import infer_title
 
@@ -94,41 +96,95 @@ def merge(excerpts: list[Excerpt]) -> list[Draft]:
     groups: dict[str, list[Excerpt]] = {}
     for core in cores:
         groups.setdefault(target[core], []).extend(by_core[core])
-    drafts = []
+    placed = []
     for members in groups.values():
         # The longest text wins; among equals, a complete one beats a cut one.
         best = max(members, key=lambda e: (len(_core(e.text)), not e.text.endswith(TRUNCATION)))
-        sources = tuple(sorted({e.where for e in members}, key=source_key))
-        drafts.append(Draft(best.text, sources))
-    drafts.sort(key=lambda d: source_key(d.sources[0]))
+        # (dump, line) sorts as source_key sorts `dump:line`, without building and parsing it.
+        places = sorted({(e.source, e.line) for e in members})
+        placed.append((places[0], Draft(best.text, tuple(f"{s}:{n}" for s, n in places))))
+    placed.sort(key=lambda first_and_draft: first_and_draft[0])
+    drafts = [d for _, d in placed]
     # Two different articles may open with the same words; those are known by
     # their whole text instead, so no two drafts ever claim the same file.
-    openings = Counter(article_id(d.text) for d in drafts)
-    return [replace(d, id=article_id(d.text, None if openings[article_id(d.text)] > 1 else ID_PREFIX_CHARS))
-            for d in drafts]
+    ids = [article_id(d.text) for d in drafts]
+    openings = Counter(ids)
+    return [replace(d, id=article_id(d.text, None) if openings[i] > 1 else i)
+            for d, i in zip(drafts, ids, strict=True)]
 
 
 class Analysis:
     """What drafting needs to know about the whole run: the site's rules and
-    vocabulary, and the collection the salience of terms is measured against."""
+    vocabulary, and the collection the salience of terms is measured against.
 
-    def __init__(self, config: SiteConfig, drafts: list[Draft]):
+    With a `memo`, the readings of texts seen before come from the cache and only new
+    texts are segmented (`each` wraps that loop, for a progress bar)."""
+
+    def __init__(self, config: SiteConfig, drafts: list[Draft], memo: Memo | None = None,
+                 each: Callable[[str, list], Iterable] | None = None):
         self.classifier = Classifier(config)
         self.vocabulary = frozenset(self.classifier.counter.keywords)
-        words = segmenter(tuple(sorted(self.vocabulary)))
-        self.collection = Collection(words, [d.text for d in drafts], tuple(sorted(self.vocabulary)))
+        vocabulary = tuple(sorted(self.vocabulary))
+        memo = memo or Memo()
+        self.keys = {text: digest(text) for text in dict.fromkeys(d.text for d in drafts)}
+        found = memo.get_many("readings", self.keys.values())
+        known = {text: Reading(*found[key], None) for text, key in self.keys.items() if key in found}
+        rarity = (memo.get("rarity", RARITY_KEY) or {}) if memo.active else {}
+        # The dictionary loads only if some text is new (a tenth of a second).
+        self.collection = Collection(lambda: segmenter(vocabulary), list(self.keys), vocabulary,
+                                     known, rarity, each)
+        for text, key in self.keys.items():
+            if key not in found:
+                reading = self.collection.readings[text]
+                memo.put("readings", key, (reading.terms, reading.counts))
+        if len(self.collection.rarity_of) > len(rarity):
+            memo.put("rarity", RARITY_KEY, self.collection.rarity_of)
+
+    def derived_key(self, text: str) -> str:
+        """All that an article's derived fields are made from: its text, and its salience
+        in this collection (the site's rules are in the cache's version)."""
+        salience = self.collection.salience(self.collection.readings[text])
+        return digest(self.keys[text], "\x1f".join(salience.ranked),
+                      "".join("1" if c else "0" for c in salience.close))
 
 
-def generate(draft: Draft, analysis: Analysis) -> Generated:
-    terms = analysis.collection.terms(draft.text)
-    title = infer_title(draft.text, terms, analysis.vocabulary)
-    blocks = blocks_of(draft.text)
-    headings = tuple(draft.text[b.start:b.end] for b in blocks if b.kind == HEADING)
-    paragraphs = tuple(draft.text[b.start:b.end] for b in blocks if b.kind != HEADING)
-    topic, tags = analysis.classifier.classify(title.text, draft.text, headings, tuple(terms.top(2)),
+def derive(text: str, analysis: Analysis) -> dict:
+    """The fields of an article that its text and the collection decide."""
+    terms = analysis.collection.terms(text)
+    title = infer_title(text, terms, analysis.vocabulary)
+    blocks = blocks_of(text)
+    headings = tuple(text[b.start:b.end] for b in blocks if b.kind == HEADING)
+    paragraphs = tuple(text[b.start:b.end] for b in blocks if b.kind != HEADING)
+    topic, tags = analysis.classifier.classify(title.text, text, headings, tuple(terms.top(2)),
                                                paragraphs, given_title=title.source in GIVEN)
-    return Generated(
-        id=draft.id, title=title.text, topic=topic, tags=tuple(tags),
-        body=restore(draft.text), sources=draft.sources, truncated=draft.truncated,
-        **formula_fields(draft.text), first_seen=draft.sources[0], title_source=title.source,
-    )
+    return dict(title=title.text, topic=topic, tags=tuple(tags), body=restore(text),
+                truncated=text.endswith(TRUNCATION), **formula_fields(text),
+                title_source=title.source)
+
+
+def generate(draft: Draft, analysis: Analysis, derived: dict | None = None) -> Generated:
+    """The article file's draft; `derived` is what `derive` gave for its text before."""
+    fields = derive(draft.text, analysis) if derived is None else derived
+    return Generated(id=draft.id, sources=draft.sources, first_seen=draft.sources[0], **fields)
+
+
+def generate_all(drafts: list[Draft], analysis: Analysis, memo: Memo | None = None,
+                 each: Callable[[str, list], Iterable] | None = None) -> list[Generated]:
+    """Every draft generated; with a `memo`, an article whose text and salience a run
+    has seen before is not derived again."""
+    memo = memo or Memo()
+    keys = [analysis.derived_key(d.text) for d in drafts] if memo.active else [None] * len(drafts)
+    found = memo.get_many("derived", keys) if memo.active else {}
+    out = []
+    for draft, key in (each or _plain)("articles", list(zip(drafts, keys, strict=True))):
+        derived = found.get(key) if key is not None else None
+        if derived is None:
+            derived = derive(draft.text, analysis)
+            if key is not None:
+                memo.put("derived", key, derived)
+        out.append(generate(draft, analysis, derived))
+    return out
+
+
+def _plain(_label: str, items: list) -> Iterable:
+    return items

@@ -14,9 +14,11 @@ from .. import faults
 from ..config import SiteConfig
 from ..errors import BuildFailed, Report, SourceError, shown_path
 from ..files import Notify, exclusive
-from . import store
-from .drafts import Analysis, generate, merge
-from .dumps import parse_dump
+from ..progress import Progress
+from . import store, writer
+from .cache import Memo, digest, open_memo
+from .drafts import Analysis, generate_all, merge
+from .dumps import Excerpt, parse_dump
 
 LOCK = ".extract.lock"
 
@@ -33,6 +35,7 @@ class ExtractResult:
     report: Report
     retired: int = 0  # articles a person retired, in site.yaml or by `status: retired`
     diff: str = ""  # with dry_run: what a run would change, as a unified diff
+    cache_warnings: tuple[SourceError, ...] = ()  # the cache could not be used: slower, never wrong
 
     def summary(self) -> str:
         retired = f", {self.retired} retired" if self.retired else ""
@@ -60,10 +63,15 @@ def discover_dumps(paths: list[Path], report: Report) -> list[tuple[str, Path]]:
 
 
 def run(config: SiteConfig, paths: list[Path], content_dir: Path | None = None,
-        dry_run: bool = False, wait: bool = True, notify: Notify | None = None) -> ExtractResult:
+        dry_run: bool = False, wait: bool = True, notify: Notify | None = None,
+        cache: Path | None = None, progress: Progress | None = None) -> ExtractResult:
     """Extract every dump under `paths` into `content_dir` (default: the config's).
-    With `dry_run`, nothing is written, not even the lock: the result carries the diff a
-    run would make.
+    With `dry_run`, nothing is written, not even the lock, and the cache is not used:
+    the result carries the diff a run would make.
+
+    `cache` is the folder of the extraction cache (the CLI's: `.feedsite-cache/` beside
+    site.yaml): work whose inputs did not change is skipped, and the files written are
+    the same as without it. `progress` draws a bar on a terminal for long stages.
 
     One run at a time per content folder: two would both read it, then both write new
     files for the same article. A second run says it waits (through `notify`), or with
@@ -71,11 +79,16 @@ def run(config: SiteConfig, paths: list[Path], content_dir: Path | None = None,
     """
     content_dir = content_dir or config.content_dir
     _check_folder(content_dir)  # before the lock: a refused folder gets nothing beside it
-    if dry_run:
-        return _run(config, paths, content_dir, dry_run=True)
-    # Inside the folder: extract writes nothing anywhere else.
+    progress = progress or Progress()
+    if dry_run:  # without the cache: opening it may write it
+        return _run(config, paths, content_dir, Memo(), progress, dry_run=True)
+    # Inside the folder: extract writes nothing anywhere else but its cache.
     with exclusive(content_dir, "extract", wait, notify, lock=content_dir / LOCK):
-        return _run(config, paths, content_dir)
+        memo = open_memo(cache, config)
+        try:
+            return _run(config, paths, content_dir, memo, progress)
+        finally:
+            memo.close()
 
 
 def _check_folder(content_dir: Path) -> None:
@@ -90,32 +103,57 @@ def _check_folder(content_dir: Path) -> None:
                                        "is a file, not a content folder; it was left untouched")])
 
 
-def _run(config: SiteConfig, paths: list[Path], content_dir: Path, dry_run: bool = False
-         ) -> ExtractResult:
-    report = Report()
-    excerpts = []
-    dumps = discover_dumps(paths, report)
-    for shown, dump in dumps:
+def read_dumps(dumps: list[tuple[str, Path]], report: Report, memo: Memo, progress: Progress
+               ) -> list[Excerpt]:
+    """The excerpts of every dump; a dump the cache saw with the same path and bytes is
+    not parsed again."""
+    datas: list[tuple[str, bytes, str]] = []
+    for shown, dump in progress.each("reading", dumps):
         try:
             data = dump.read_bytes()
         except OSError as exc:
             report.error(shown, 0, f"cannot read: {exc.strerror}")
             continue
-        found, problems = parse_dump(shown, data)
+        datas.append((shown, data, digest(shown, data) if memo.active else ""))
+    known = memo.get_many("dumps", [key for _, _, key in datas]) if memo.active else {}
+    excerpts: list[Excerpt] = []
+    for shown, data, key in progress.each("parsing", datas):
+        if key in known:
+            lines, problems = known[key]
+            found = [Excerpt(shown, line, text) for line, text in lines]
+        else:
+            found, problems = parse_dump(shown, data)
+            memo.put("dumps", key, ([(e.line, e.text) for e in found], problems))
         excerpts += found
         report.extend(problems)
+    return excerpts
+
+
+def _run(config: SiteConfig, paths: list[Path], content_dir: Path, memo: Memo, progress: Progress,
+         dry_run: bool = False) -> ExtractResult:
+    report = Report()
+    dumps = discover_dumps(paths, report)
+    excerpts = read_dumps(dumps, report, memo, progress)
     merged = merge(excerpts)
     drafts = [d for d in merged if d.id not in config.retired]  # retired for good in site.yaml
-    analysis = Analysis(config, drafts)
-    generated = [generate(d, analysis) for d in drafts]
-    existing, problems = store.read_existing(content_dir, shown_path(content_dir))
+    analysis = Analysis(config, drafts, memo, progress.each)
+    generated = generate_all(drafts, analysis, memo, progress.each)
+    existing, problems = store.read_existing(content_dir, shown_path(content_dir), memo)
     report.extend(problems)
-    writes, problems = store.plan(generated, existing, content_dir)
+    writes, problems = store.plan(generated, existing, content_dir, memo)
     report.extend(problems)
-    changes = store.diff(writes, Path.cwd()) if dry_run else ""
-    done, problems = (writes, []) if dry_run else store.apply(writes, content_dir)
+    changes = writer.diff(writes, Path.cwd()) if dry_run else ""
+    done, problems = (writes, []) if dry_run else writer.apply(writes, content_dir, progress.each)
     report.extend(problems)
+    if not dry_run:
+        # A file not written (changed under the run, or a fault) is read afresh next time.
+        landed = {id(w) for w in done}
+        for write in writes:
+            if id(write) not in landed:
+                memo.forget("files", str(write.path))
+        store.remember(done, memo)
+        memo.save()
     count = lambda status: sum(1 for w in done if w.status.startswith(status))  # noqa: E731
     return ExtractResult(len(dumps), len(excerpts), len(generated), count("new"), count("updated"),
                          count("unchanged"), count("kept"), report,
-                         len(merged) - len(drafts) + count("retired"), changes)
+                         len(merged) - len(drafts) + count("retired"), changes, tuple(memo.notes))

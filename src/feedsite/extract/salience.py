@@ -7,6 +7,13 @@ large (jieba's dictionary), so that 我们 or 问题 never lead however often th
 occur. The site's own vocabulary (tag names, aliases, topic keywords) counts as
 terms too, multi-word Latin ones (`Flow Matching`) included.
 
+What an article says (its `Reading`) depends on its text and the site's
+vocabulary alone. The collection enters only through `Salience`: the order of
+the article's most salient terms and which runners-up come close to the first.
+Titles and tags read nothing else of the weights, so two runs that agree on an
+article's text and salience give it the same title and tags, whatever else the
+collection holds; the extraction cache (`cache.py`) keys its results on that.
+
 The collection is segmented once per run; an article costs one pass over its
 own words, so extraction stays linear in the size of the dumps.
 """
@@ -15,8 +22,10 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
+from operator import mul, neg
 
 from ..segment import Segmenter
 from ..spans import prose_only
@@ -26,15 +35,36 @@ _LATIN = re.compile(r"[A-Za-z][A-Za-z0-9\-]+")
 _STOPWORDS = frozenset("the of and a an in on for to is are be by with as from this that it its or at "
                        "we our can any all not but".split())
 RARE_ENOUGH = 12.0  # dictionary rarity at which a Chinese word counts fully (扩散 ≈ 11)
+# The most salient terms anything reads: titles look at the first 8, tags at 2.
+TOP = 8
+# A keyword title weighs each runner-up among the first CLOSE terms against the first.
+CLOSE = 6
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One article's content words: what it says, before any weighing."""
+    terms: tuple[str, ...]  # each distinct term once, in order of first mention
+    counts: tuple[int, ...]  # how often each is said
+    words: tuple[str | None, ...] | None  # in order, None between runs; None when not kept
+
+
+@dataclass(frozen=True)
+class Salience:
+    """All that the collection decides about one article: its most salient terms, best
+    first, and for each runner-up among the first CLOSE whether it weighs at least half
+    as much as the first."""
+    ranked: tuple[str, ...]
+    close: tuple[bool, ...]
 
 
 @dataclass(frozen=True)
 class Terms:
-    """One article's terms: occurrences, and weights against the collection."""
+    """One article's terms: what it says, and how salient each is against the collection."""
     counts: dict[str, int]
-    weights: dict[str, float]
-    words: tuple[str | None, ...]  # the content words in order, None between runs of them
-    rarity: dict[str, float]  # 0..1: how uncommon each term is in Chinese at large
+    words: tuple[str | None, ...]
+    rarity: dict[str, float]
+    salience: Salience
 
     @cached_property
     def pairs(self) -> dict[str, int]:
@@ -46,28 +76,57 @@ class Terms:
         return {p: n for p, n in pairs.items() if n >= 2}
 
     def top(self, n: int) -> list[str]:
-        return self.ranked[:n]
+        if n > TOP:
+            raise ValueError(f"only the top {TOP} terms are ranked")
+        return list(self.salience.ranked[:n])
 
-    @cached_property
-    def ranked(self) -> list[str]:
-        return sorted(self.weights, key=lambda t: (-self.weights[t], t))
-
-    def weight(self, term: str) -> float:
-        return self.weights.get(term, 0.0)
+    def close_to_first(self, term: str) -> bool:
+        """Does `term`, a runner-up among the first CLOSE, weigh at least half the first's weight?"""
+        return self.salience.close[self.salience.ranked.index(term) - 1]
 
 
 class Collection:
-    """Document frequencies over one run's articles, and the segmenter that found them."""
+    """Document frequencies over one run's articles, and the segmenter that found them.
 
-    def __init__(self, segmenter: Segmenter, texts: list[str], vocabulary: tuple[str, ...] = ()):
-        self.segmenter = segmenter
+    `segmenter` may be a function that makes one: the dictionary then loads only when
+    a text must be cut, not for what a run already knows: `readings` (by text) and
+    `rarity` (by term), both found under the same vocabulary.
+    """
+
+    def __init__(self, segmenter: Segmenter | Callable[[], Segmenter], texts: list[str],
+                 vocabulary: tuple[str, ...] = (), readings: Mapping[str, Reading] | None = None,
+                 rarity: Mapping[str, float] | None = None,
+                 each: Callable[[str, list], Iterable] | None = None):
+        self._segmenter = segmenter
         self.phrases = tuple(sorted({v for v in vocabulary if " " in v and v.isascii()}, key=len,
                                     reverse=True))
-        self._words = {text: self._terms(text) for text in dict.fromkeys(texts)}
-        self.size = len(self._words)
-        self.df = Counter(t for words in self._words.values() for t in {w for w in words if w})
-        self._rarity: dict[str, float] = {}
-        self._idf: dict[str, float] = {}
+        # One table for the run: a reading's terms are always in it once it is read.
+        self.rarity_of: dict[str, float] = dict(rarity or {})
+        known = readings or {}
+        texts = list(dict.fromkeys(texts))
+        new = [t for t in texts if t not in known]
+        # Reading is the run's longest loop when the texts are new: `each` may show it.
+        fresh = {text: self.read(text) for text in (each("segmenting", new) if each else new)}
+        self.readings = {text: known.get(text) or fresh[text] for text in texts}
+        self.size = len(self.readings)
+        self.df: Counter[str] = Counter()
+        for reading in self.readings.values():
+            self.df.update(reading.terms)
+        total = self.size + 1
+        self._idf = {t: math.log(total / (n + 0.5)) for t, n in self.df.items()}
+
+    @property
+    def segmenter(self) -> Segmenter:
+        if not isinstance(self._segmenter, Segmenter):
+            self._segmenter = self._segmenter()
+        return self._segmenter
+
+    def read(self, text: str) -> Reading:
+        words = self._terms(text)
+        counts = Counter(w for w in words if w)
+        for term in counts:
+            self.rarity(term)
+        return Reading(tuple(counts), tuple(counts.values()), tuple(words))
 
     def _terms(self, text: str) -> list[str | None]:
         """The content words of the prose, None standing for anything between them."""
@@ -93,22 +152,36 @@ class Collection:
         return out + [None] + found
 
     def rarity(self, term: str) -> float:
-        if term not in self._rarity:
+        if term not in self.rarity_of:
             r = self.segmenter.rarity(term) if _HAN.search(term) else RARE_ENOUGH
-            self._rarity[term] = min(1.0, r / RARE_ENOUGH)
-        return self._rarity[term]
+            self.rarity_of[term] = min(1.0, r / RARE_ENOUGH)
+        return self.rarity_of[term]
 
     def idf(self, term: str) -> float:
         value = self._idf.get(term)
-        if value is None:
+        if value is None:  # a text outside the collection
             value = self._idf[term] = math.log((self.size + 1) / (self.df.get(term, 0) + 0.5))
         return value
 
+    def salience(self, reading: Reading) -> Salience:
+        """The weights are count x idf x rarity, worked out in C (map over the columns):
+        this runs for every article of every run, cached or not."""
+        terms = reading.terms
+        try:
+            idf = list(map(self._idf.__getitem__, terms))
+        except KeyError:
+            idf = list(map(self.idf, terms))
+        weights = map(mul, map(mul, reading.counts, idf), map(self.rarity_of.__getitem__, terms))
+        # Ties in weight go to the term that sorts first, so the order never depends on the run.
+        ranked = sorted(zip(map(neg, weights), terms, strict=True))[:TOP]
+        first = -ranked[0][0] if ranked else 0.0
+        return Salience(tuple(t for _, t in ranked),
+                        tuple(-w * 2 >= first for w, _ in ranked[1:CLOSE]))
+
     def terms(self, text: str) -> Terms:
-        words = self._words.get(text)
-        if words is None:
-            words = self._terms(text)
-        counts = Counter(w for w in words if w)
-        weights = {t: n * self.idf(t) * self.rarity(t) for t, n in counts.items()}
-        # Every term's rarity is in the collection's table by now: share it, do not copy it.
-        return Terms(dict(counts), weights, tuple(words), self._rarity)
+        reading = self.readings.get(text)
+        if reading is None or reading.words is None:
+            reading = self.read(text)
+        assert reading.words is not None
+        return Terms(dict(zip(reading.terms, reading.counts, strict=True)), reading.words,
+                     self.rarity_of, self.salience(reading))

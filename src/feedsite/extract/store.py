@@ -8,17 +8,16 @@ the dumps.
 """
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
 from .. import faults, frontmatter
-from ..errors import SourceError, shown_path, warning
-from ..files import write_atomic
+from ..errors import SourceError, warning
 from ..slugs import SLUG_RE, slugify_title, unique_slug
 from ..spans import formula_fields
+from .cache import Memo, digest
 from .drafts import Generated, source_key
 from .fingerprint import EDITABLE, carried_over, edited_fields
 from .titles import MAX_TITLE
@@ -52,17 +51,28 @@ class Write:
     path: Path
     text: str
     status: str  # new, updated, unchanged, kept (edited, machine fields changed), kept-unchanged, retired
+    before: str | None = None  # the text it was planned from: a rewrite needs the file to still hold it
 
 
-def read_existing(content_dir: Path, shown: str) -> tuple[list[Existing], list[SourceError]]:
+def read_existing(content_dir: Path, shown: str, memo: Memo | None = None
+                  ) -> tuple[list[Existing], list[SourceError]]:
+    """Every content file as it is. With a `memo`, a file whose stat (mtime, ctime, size,
+    inode) is as the cache saw it is not read again; a rewrite checks its text all the same."""
     existing, problems = [], []
-    for path in sorted(content_dir.glob("*.md")) if content_dir.is_dir() else []:
+    memo = memo or Memo()
+    paths = sorted(content_dir.glob("*.md")) if content_dir.is_dir() else []
+    seen = memo.get_many("files", map(str, paths)) if memo.active else {}
+    for path in paths:
         name = f"{shown}/{path.name}"
+        stamp = _stamp(path) if memo.active else None
+        if stamp is not None and (hit := seen.get(str(path))) is not None and hit[0] == stamp:
+            existing.append(_unpacked(path, hit[1]))
+            continue
         try:
-            text = path.read_text(encoding="utf-8")
-            fields, parts = frontmatter.parse(text)
-            existing.append(Existing(path, fields, parts.body, _str(fields.get("id")),
-                                     frozenset(map(str, fields.get("sources") or [])), text))
+            found = _parsed(path, path.read_text(encoding="utf-8"))
+            existing.append(found)
+            if stamp is not None:
+                memo.put("files", str(path), (stamp, _packed(found)))
         except OSError as exc:  # a dangling link, a file we may not read: never written over
             problems.append(SourceError(name, 0, f"cannot read: {faults.cause(exc)}; left as it is"))
             existing.append(Existing(path, None, "", None, frozenset()))
@@ -76,6 +86,50 @@ def read_existing(content_dir: Path, shown: str) -> tuple[list[Existing], list[S
             existing.append(Existing(path, None, "", found.group(1) if found else None,
                                      frozenset()))
     return existing, problems
+
+
+def _parsed(path: Path, text: str) -> Existing:
+    """Raises FrontMatterError."""
+    fields, parts = frontmatter.parse(text)
+    found = Existing(path, fields, parts.body, _str(fields.get("id")),
+                     frozenset(map(str, fields.get("sources") or [])), text)
+    found.edited  # noqa: B018 - worked out now, so a cache keeps it too
+    return found
+
+
+def _packed(e: Existing) -> tuple:
+    """An Existing as plain values for the cache (a pickled Path costs more than its file)."""
+    return e.fields, e.body, e.id, tuple(e.sources), e.text, e.edited
+
+
+def _unpacked(path: Path, packed: tuple) -> Existing:
+    fields, body, id_, sources, text, edited = packed
+    found = Existing(path, fields, body, id_, frozenset(sources), text)
+    found.__dict__["edited"] = edited  # what the cached_property would work out again
+    return found
+
+
+def remember(writes: list[Write], memo: Memo) -> None:
+    """The files a run wrote, as the next run will find them: their text is known, so
+    that run need not read them. (A person's edit in the instant between the write and
+    its stat would go unseen until the file changes again; a rewrite still checks.)"""
+    for write in writes if memo.active else ():
+        if write.status in UNCHANGED or (stamp := _stamp(write.path)) is None:
+            continue
+        try:
+            memo.put("files", str(write.path), (stamp, _packed(_parsed(write.path, write.text))))
+        except frontmatter.FrontMatterError:
+            continue
+
+
+def _stamp(path: Path) -> tuple[int, int, int, int] | None:
+    """What tells a file apart from its earlier self without reading it. The change time
+    is in it because no program can set it back, as `touch -d` sets the mtime."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino
 
 
 def _str(value) -> str | None:
@@ -93,19 +147,28 @@ def match_files(generated: list[Generated], existing: list[Existing]) -> dict[st
         if gen.id in by_id:
             matches[gen.id] = by_id[gen.id]
             claimed.add(by_id[gen.id].path)
+    # Files by each source they name, in listing order: a lookup per source, not a scan.
+    by_source: dict[str, list[Existing]] = {}
+    for e in existing:
+        for source in e.sources:
+            by_source.setdefault(source, []).append(e)
+    order = {id(e): k for k, e in enumerate(existing)}
     for gen in generated:
         if gen.id not in matches:
-            sources = set(gen.sources)
-            match = next((e for e in existing if e.path not in claimed and e.sources & sources),
-                         None)
+            sharing = {id(e): e for s in gen.sources for e in by_source.get(s, ())
+                       if e.path not in claimed}
+            match = sharing[min(sharing, key=order.__getitem__)] if sharing else None
             if match is not None:
                 matches[gen.id] = match
                 claimed.add(match.path)
     return matches
 
 
-def plan(generated: list[Generated], existing: list[Existing], content_dir: Path
-         ) -> tuple[list[Write], list[SourceError]]:
+def plan(generated: list[Generated], existing: list[Existing], content_dir: Path,
+         memo: Memo | None = None) -> tuple[list[Write], list[SourceError]]:
+    """What to write for every article. With a `memo`, a file whose text and article a
+    run has seen before gets the text it got then, without rendering it again."""
+    memo = memo or Memo()
     found = match_files(generated, existing)
     matches = {k: e for k, e in found.items() if e.fields is not None}
     unparseable = set(found) - set(matches)
@@ -120,11 +183,13 @@ def plan(generated: list[Generated], existing: list[Existing], content_dir: Path
     titles = {g.id: g.title for g in renamed}
 
     taken_slugs = {e.path.stem for e in existing}
+    final = [replace(gen, title=titles[gen.id]) if gen.id in titles and titles[gen.id] != gen.title
+             else gen for gen in generated if gen.id not in unparseable]  # unparseable: never overwritten
+    keys = {gen.id: digest(matches[gen.id].text, repr(gen)) for gen in final
+            if gen.id in matches} if memo.active else {}
+    known = memo.get_many("updates", keys.values()) if memo.active else {}
     writes = []
-    for gen in generated:
-        if gen.id in unparseable:
-            continue  # reported when read, and never overwritten
-        gen = replace(gen, title=titles.get(gen.id, gen.title))
+    for gen in final:
         match = matches.get(gen.id)
         if match is None:
             slug = unique_slug(slugify_title(gen.title), taken_slugs)
@@ -134,10 +199,16 @@ def plan(generated: list[Generated], existing: list[Existing], content_dir: Path
         if match.fields.get("status") == RETIRED:
             writes.append(Write(match.path, match.text, RETIRED))  # left exactly as it is
             continue
-        text = update(match, gen)
+        key = keys.get(gen.id)
+        if key in known:
+            text = known[key] if known[key] is not None else match.text
+        else:
+            text = update(match, gen)
+            if key is not None:
+                memo.put("updates", key, text if text != match.text else None)
         status = ("kept" if match.edited else "updated") if text != match.text else \
             ("kept-unchanged" if match.edited else "unchanged")
-        writes.append(Write(match.path, text, status))
+        writes.append(Write(match.path, text, status, match.text))
     return writes, problems
 
 
@@ -181,13 +252,17 @@ def dedupe_titles(articles: list[Generated], taken: set[str]) -> tuple[list[Gene
     """Make every title unique across the site: a later article whose title is
     already taken gets ` (2)`, ` (3)` … and a warning naming both places."""
     first_at: dict[str, str] = {t: "an existing file" for t in taken}
+    # Where the search for a free number resumes: titles are only ever added, so a
+    # number found taken stays taken, and many articles sharing a title stay linear.
+    next_number: dict[str, int] = {}
     out, problems = [], []
     for article in articles:
         title = article.title
         if title in first_at:
-            n = 2
+            n = next_number.get(title, 2)
             while (candidate := _numbered(title, n)) in first_at:
                 n += 1
+            next_number[title] = n + 1
             path, line = source_key(article.first_seen)
             problems.append(warning(path, line, f"title '{title}' is also inferred for "
                                                 f"{first_at[title]}; using '{candidate}'"))
@@ -201,49 +276,3 @@ def _numbered(title: str, n: int) -> str:
     suffix = f" ({n})"
     base = title[: MAX_TITLE - len(suffix)]
     return re.sub(r"[ …]+$", "", base) + suffix
-
-
-def diff(writes: list[Write], root: Path) -> str:
-    """What applying `writes` would change, as a unified diff against the files as they are."""
-    out = []
-    for write in writes:
-        if write.status in UNCHANGED:
-            continue
-        name = shown_path(write.path, root)
-        before = write.path.read_text(encoding="utf-8") if write.status != "new" else ""
-        out += difflib.unified_diff(before.splitlines(keepends=True), write.text.splitlines(keepends=True),
-                                    "/dev/null" if write.status == "new" else f"a/{name}", f"b/{name}")
-    return "".join(out)
-
-
-def apply(writes: list[Write], content_dir: Path) -> tuple[list[Write], list[SourceError]]:
-    """Write changed files atomically; never outside the content folder.
-
-    Returns the writes that hold on disk, and the fault that stopped the rest: the file
-    it hit keeps its old text whole, and the files after it are left for the next run.
-    """
-    root = content_dir.resolve()
-    try:
-        root.mkdir(parents=True, exist_ok=True)
-        _clear_temporary(root)
-    except OSError as exc:
-        return [], [faults.problem(exc, "write the content folder", content_dir, folder=True)]
-    done = []
-    for write in writes:
-        if write.status not in UNCHANGED:  # else the file already holds exactly this text
-            target = write.path.resolve()
-            if target.parent != root or target.suffix != ".md":
-                raise ValueError(f"refusing to write outside {root}: {target}")
-            try:
-                write_atomic(target, write.text)
-            except OSError as exc:
-                kept = "the file is unchanged" if write.status != "new" else "the file was not created"
-                return done, [faults.problem(exc, "write", target, after=f"; {kept}")]
-        done.append(write)
-    return done, []
-
-
-def _clear_temporary(root: Path) -> None:
-    """What a killed run left; the caller holds the content lock, so no run owns it."""
-    for tmp in root.glob(".*.md.tmp"):
-        tmp.unlink(missing_ok=True)

@@ -26,7 +26,7 @@ from ..spans import PROSE, split_spans
 from .blocks import SECTION_WORDS
 from .leetcode import is_leetcode
 from .pieces import HEADING
-from .salience import Terms
+from .salience import CLOSE, Terms
 from .statements import statement_title
 from .structure import blocks_of
 
@@ -137,15 +137,14 @@ def _names_a_thing(term: str, terms: Terms, vocabulary: frozenset[str]) -> bool:
 
 def _from_keywords(terms: Terms, vocabulary: frozenset[str] = frozenset()) -> str | None:
     """One or two of the most salient terms, each as the text says it (`文本生成`, not `生成`)."""
-    ranked = terms.top(6)
+    ranked = terms.top(CLOSE)  # close_to_first knows these runners-up
     if not ranked:
         return None
     best = ranked[0]
     first = _as_said(best, terms) or best
-    score = terms.weight(best)
     second = None
     for term in ranked[1:]:
-        if terms.weight(term) * 2 < score or term.casefold() in first.casefold() \
+        if not terms.close_to_first(term) or term.casefold() in first.casefold() \
                 or first.casefold() in term.casefold():
             continue
         said = _as_said(term, terms, avoid=first)
