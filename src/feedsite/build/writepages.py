@@ -35,8 +35,10 @@ class PageRenderer:
                 pass
 
     def __call__(self, page: Page) -> tuple[str, str | None, SourceError | None]:
+        # page.make(), not page.context: the cached view would stay alive with the page
+        # list, a whole site's views in memory by the end of the build.
         text, problem = render_template(self.env, page.template,
-                                        {"site": self.site, "page": page, **page.context},
+                                        {"site": self.site, "page": page, **page.make()},
                                         self.config.root)
         if text is not None and self.root is not None:
             target = self.root / page.path
