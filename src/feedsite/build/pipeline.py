@@ -36,8 +36,7 @@ from .output import (
 from .pages import digest, path_collisions, plan_pages, site_context
 from .parallel import forked_map, worth_forking
 from .render import template_dirs
-from .searchindex import search_files
-from .searchtext import search_docs
+from .searchstage import search_stage
 from .state import Backed, BuildState, load_state, persist
 from .static import asset_versions
 from .taxonomy import index_site
@@ -233,7 +232,8 @@ def _build(config: SiteConfig, out_dir: Path, strict: bool, state: BuildState, i
     if worth_forking(len(todo)):
         _preload(state, index.articles, rendered)  # what forked workers need, read here
     keys = {p.path: p.key for p in pages}
-    changed_index = _search_index(index, rendered, urls, state, previous, keys) if search else {}
+    changed_index = (search_stage(index, rendered, urls, state, previous, keys, out_dir)
+                     if search else {})
 
     if in_place or incremental:  # an edit's share of the pages: held, then written
         texts = render_pages(config, todo, site, report, progress)
@@ -274,31 +274,6 @@ def _hits(state: BuildState, pages: int) -> str:
     math = state.math.formulas.hits if isinstance(state.math.formulas, Backed) else 0
     return (f"cache: {state.hits['pages']} of {pages} pages unchanged, "
             f"{state.hits['rendered']} bodies and {math} formulas reused")
-
-
-def _search_index(index, rendered: Bodies, urls: Urls, state: BuildState, previous: dict,
-                  keys: dict) -> dict[str, str]:
-    """The search index files whose bytes changed (their digests go into `keys`).
-
-    The index is made from each article's file (its digest) at its place in the site's
-    order, and from code and settings (`common`): when none of that changed, the files
-    the output holds are the ones a rebuild would make, so nothing is rebuilt, which is
-    most of a no-change build's time at 10,000 articles."""
-    key = digest(code_version(), tuple((a.digest, a.slug, a.topic) for a in index.articles),
-                 tuple((t.slug, t.name) for t in index.topics))
-    known = state.search.get("files", ()) if state.search.get("key") == key else ()
-    if known and all(path in previous for path in known):
-        keys.update((path, previous[path]) for path in known)
-        return {}
-    files = search_files(search_docs(index, rendered, urls))
-    changed = {}
-    for path, text in files.items():
-        keys[path] = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-        if previous.get(path) != keys[path]:
-            changed[path] = text
-    # Only articles made from a file have a digest; without one the key proves nothing.
-    state.search = {"key": key, "files": tuple(files)} if all(a.digest for a in index.articles) else {}
-    return changed
 
 
 def _preload(state: BuildState, articles: list[Article], rendered: Bodies) -> None:

@@ -97,6 +97,12 @@ def doc_record(doc: SearchDoc) -> dict:
 
 def search_files(docs: list[SearchDoc]) -> dict[str, str]:
     """Every file of the index, path (relative to the output folder) -> text."""
+    return build_index(docs)[0]
+
+
+def build_index(docs: list[SearchDoc]) -> tuple[dict[str, str], dict]:
+    """The index's files, and what searchpatch.py needs to patch them later (the shard
+    count and the total size that sets it)."""
     # Encoded as they are collected (what `encode` would give): each posting is two
     # references to shared code strings, not a tuple of two ints, a fifth of the memory
     # (ten million postings at 10,000 articles).
@@ -113,14 +119,30 @@ def search_files(docs: list[SearchDoc]) -> dict[str, str]:
             entry.append(codes[value] if value < small else varint(value))
     encoded = {gram: "".join(islice(entry, 1, None)) for gram, entry in lists.items()}
     del lists
-    shards = shard_count(sum(len(g.encode()) + len(p) + 6 for g, p in encoded.items()))
+    total = sum(gram_bytes(g, p) for g, p in encoded.items())
+    shards = shard_count(total)
     buckets: list[dict[str, str]] = [{} for _ in range(shards)]
     for gram, postings in encoded.items():
         buckets[fnv1a(gram) % shards][gram] = postings
     files = {f"{DATA_DIR}/t/{k}.json": _json(bucket) for k, bucket in enumerate(buckets)}
     files.update({f"{DATA_DIR}/d/{i}.json": _json(doc_record(doc)) for i, doc in enumerate(docs)})
-    version = hashlib.sha256("".join(f"{p}\0{t}\0" for p, t in sorted(files.items())).encode())
-    files[f"{DATA_DIR}/meta.json"] = _json({
-        "format": FORMAT, "version": version.hexdigest()[:16], "shards": shards, "docs": len(docs),
-        "fold": fold_table()})
-    return files
+    files[f"{DATA_DIR}/meta.json"] = meta_file({p: file_digest(t) for p, t in files.items()}, shards,
+                                               len(docs))
+    return files, {"shards": shards, "total": total}
+
+
+def gram_bytes(gram: str, postings: str) -> int:
+    """What one bigram adds to the index's size, which sets the number of shards."""
+    return len(gram.encode()) + len(postings) + 6
+
+
+def file_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def meta_file(digests: dict[str, str], shards: int, docs: int) -> str:
+    """meta.json, whose version is a digest of every other file's digest (so an edit's
+    patch can make it without reading the files it did not change)."""
+    version = hashlib.sha256("".join(f"{p}\0{d}\0" for p, d in sorted(digests.items())).encode())
+    return _json({"format": FORMAT, "version": version.hexdigest()[:16], "shards": shards, "docs": docs,
+                  "fold": fold_table()})
