@@ -16,6 +16,8 @@ from conftest import CORPUS_CONFIG
 from formulas import expected_sources, formula_sources, tex
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from markdown_it import MarkdownIt
+from markdown_it.rules_block.table import escapedSplit
 
 from feedsite import frontmatter
 from feedsite.build.content import parse_article
@@ -79,9 +81,28 @@ BODY = st.lists(st.one_of(PROSE, FORMULA, st.text(max_size=6).filter(
 _CODE_OR_LINK = ("`", "~~~", "\t", "](", "]:", "][", "    ")
 
 
+def _cells(line: str) -> int:
+    cells = escapedSplit(line.strip())
+    return len(cells) - (cells[:1] == [""]) - (cells[-1:] == [""] and len(cells) > 1)
+
+
+def drops_cells(body: str) -> bool:
+    """A table row with more cells than its header: GFM drops the excess cells, and any
+    formula in them, by design. Not a loss these tests can blame on the renderer."""
+    lines = body.split("\n")
+    for token in MarkdownIt("commonmark").enable("table").parse(body):
+        if token.type == "table_open" and token.map:
+            first, end = token.map
+            header = _cells(lines[first])
+            if any(_cells(line) > header for line in lines[first + 2:end]):
+                return True
+    return False
+
+
 @given(BODY)
 def test_renderer_every_formula_reaches_the_html_intact(generated):
     body, formulas = generated
+    assume(not drops_cells(body))
     prose = "".join(s.text for s in split_spans(body) if not s.is_math)
     assume(not any(p in prose for p in _CODE_OR_LINK))
     assert [(k, tex(k, s)) for k, s in [(s.kind, s.text) for s in split_spans(body) if s.is_math]] \
@@ -104,7 +125,7 @@ def test_pages_carry_each_formula_as_mathjax_typeset_its_source(engine, generate
     (or shown as typed, where MathJax rejects it), in order."""
     body, formulas = generated
     prose = "".join(s.text for s in split_spans(body) if not s.is_math)
-    assume(not any(p in prose for p in _CODE_OR_LINK))
+    assume(not any(p in prose for p in _CODE_OR_LINK) and not drops_cells(body))
     out = render_markdown(body)
     wanted = list(dict.fromkeys(f for f, _ in out.formulas))
     cache = MathCache(formulas=dict(zip(wanted, engine.typeset_many(wanted), strict=True)))
