@@ -80,6 +80,18 @@ def test_nothing_changed_writes_nothing(site):
     assert_as_clean(site)
 
 
+def test_nothing_changed_after_an_article_added_writes_nothing(site):
+    """The build that adds an article makes its folder; the next one, with nothing
+    changed, must still find public/ as the cache recorded it and write nothing."""
+    copies(site, 0, 1)
+    cached(site)
+    before = stats(site / "public")
+    summary = cached(site)
+    assert written(summary) == 0, summary
+    assert stats(site / "public") == before
+    assert_as_clean(site)
+
+
 def test_one_body_edited(site):
     edit(site / "content/rnn.md", "## 概述\n", "## 概述\n\n缓存测试新增的一段话。\n")
     summary = cached(site)
@@ -261,3 +273,25 @@ def test_one_more_article_crosses_a_page_boundary(project):
     assert_as_clean(project)
     assert not (topic / "page").exists()
 
+
+
+def test_same_size_edit_within_one_timestamp_tick(site, monkeypatch, capsys):
+    """Two saves of the same size within one tick of the file system's clock (a few
+    milliseconds on ext4, 2 s on FAT) leave the same mtime, size and inode. The second
+    is simulated by writing in place and putting the first save's mtime back, as such a
+    clock would have. The build runs in this process, so that it reads the first save
+    within that tick however loaded the machine is."""
+    from feedsite.cli import main
+    monkeypatch.chdir(site)
+    path = site / "content/rnn.md"
+    edit(path, "## 概述\n", "## 概述\n\n第一次保存。\n")
+    assert main(["build"]) == 0  # the build sees the first save...
+    st = path.stat()
+    edit(path, "第一次保存", "第二次保存")  # ...and the second comes in the same tick
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert (path.stat().st_ino, path.stat().st_size, path.stat().st_mtime_ns) == \
+        (st.st_ino, st.st_size, st.st_mtime_ns)
+    assert main(["build"]) == 0
+    capsys.readouterr()
+    built = assert_as_clean(site)
+    assert "第二次保存" in built["articles/rnn/index.html"].decode()
