@@ -108,7 +108,11 @@ def commit_changes(out_dir: Path, texts: dict[str, str], removed: set[str],
         now.pop(rel, None)
     for folder in made:
         now[folder + "/"] = ()
-    touched = {os.path.dirname(rel) for rel in [*texts, *removed]} | set(made)
+    # A folder made here changes its parent's mtime too (a new article's folder changes
+    # articles/'s): without the parent, the next build finds public/ not as recorded
+    # and writes the whole site again.
+    touched = {os.path.dirname(rel) for rel in [*texts, *removed]} | set(made) \
+        | {os.path.dirname(folder) for folder in made}
     for rel in texts:
         now[rel] = _stat(out_dir / rel)
     for folder in _drop_empty(out_dir, {os.path.dirname(r) for r in removed}):

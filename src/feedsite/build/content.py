@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -157,6 +158,14 @@ def check_collection(articles: list[Article], config: SiteConfig) -> list[Source
     return problems
 
 
+# A file's stat vouches for its bytes only once the file is older than one tick of the
+# file system's clock (a few ms on ext4, 2 s on FAT): a second save of the same size in
+# the tick of the first keeps mtime, size and inode, so a build that read the first would
+# skip the second for good. A file changed more recently than this is read again (and
+# parsed again only if its bytes differ) until it is older: git's "racily clean" check.
+RACY_NS = 2_000_000_000
+
+
 def load_articles(config: SiteConfig, shown_dir: str, cache: dict | None = None,
                   dirty: set | None = None) -> tuple[list[Article], list[SourceError]]:
     """Every article of the content folder. `cache` (kept by the preview between rebuilds,
@@ -172,6 +181,7 @@ def load_articles(config: SiteConfig, shown_dir: str, cache: dict | None = None,
     # What a file's article depends on besides its bytes: where it is shown, and the topics.
     topics = hashlib.sha256(pickle.dumps((shown_dir, config.topics))).hexdigest()[:16]
     seen = set()
+    now = time.time_ns()
     for path in sorted(folder.glob("*.md")):
         try:
             stat = path.stat()
@@ -180,7 +190,7 @@ def load_articles(config: SiteConfig, shown_dir: str, cache: dict | None = None,
             continue
         key = (stat.st_mtime_ns, stat.st_size, stat.st_ino, topics)
         seen.add(path)
-        if path not in cache or cache[path][0] != key:
+        if path not in cache or cache[path][0] != key or now - stat.st_mtime_ns < RACY_NS:
             cache[path] = (key, *_load_one(path, f"{shown_dir}/{path.name}", config, topics,
                                                 cache.get(path)))
             dirty.add(path)

@@ -1,0 +1,297 @@
+"""The persistent build cache (.feedsite-cache/build.sqlite) on the real collection.
+
+Every test edits the inputs between cached builds and then checks the one thing a cache
+must never break: the cached build's public/ is byte for byte what a clean `--no-cache`
+build of the same inputs writes into a new folder. Edits are the ones an author makes
+(a body, a title, a tag, a rename, a template, site.yaml) and the ones the cache must
+survive (another feedsite version, a corrupt file, public/ changed by hand).
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+import pickle
+import re
+import sqlite3
+from pathlib import Path
+
+import pytest
+from conftest import copy_corpus
+from test_build_cli import run
+
+from feedsite.build.pages import LIST_PAGE
+
+CACHE = Path(".feedsite-cache") / "build.sqlite"
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def stats(folder: Path) -> dict[str, tuple[int, int, int]]:
+    """mtime, inode and size of every file and folder: a rewrite changes one of them."""
+    return {p.relative_to(folder).as_posix(): (s.st_mtime_ns, s.st_ino, s.st_size)
+            for p in [folder, *folder.rglob("*")] for s in [p.stat()]}
+
+
+def cached(project: Path, *args: str) -> str:
+    """A cached build of public/; its summary line."""
+    result = run(project, "build", *args)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def assert_as_clean(project: Path, *args: str) -> dict[str, bytes]:
+    """public/ equals a clean build of the same inputs into a fresh folder."""
+    fresh = project.parent / f"clean-{len(list(project.parent.glob('clean-*')))}"
+    result = run(project, "build", "--no-cache", "--out", str(fresh), *args)
+    assert result.returncode == 0, result.stderr
+    built, clean = tree(project / "public"), tree(fresh)
+    assert sorted(built) == sorted(clean)
+    differ = [p for p in clean if built[p] != clean[p]]
+    assert not differ, f"{len(differ)} files differ from a clean build, e.g. {differ[:5]}"
+    return built
+
+
+def written(summary: str) -> int:
+    return int(re.search(r"(\d+) files written", summary).group(1))
+
+
+def edit(path: Path, old: str, new: str, count: int = 1) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+@pytest.fixture
+def site(project: Path) -> Path:
+    """The project after one cached build: the cache and public/ are warm."""
+    cached(project)
+    return project
+
+
+def test_nothing_changed_writes_nothing(site):
+    before = stats(site / "public")
+    summary = cached(site)
+    assert written(summary) == 0
+    assert re.search(r"cache: (\d+) of \1 pages unchanged", summary), summary
+    assert stats(site / "public") == before
+    assert_as_clean(site)
+
+
+def test_nothing_changed_after_an_article_added_writes_nothing(site):
+    """The build that adds an article makes its folder; the next one, with nothing
+    changed, must still find public/ as the cache recorded it and write nothing."""
+    copies(site, 0, 1)
+    cached(site)
+    before = stats(site / "public")
+    summary = cached(site)
+    assert written(summary) == 0, summary
+    assert stats(site / "public") == before
+    assert_as_clean(site)
+
+
+def test_one_body_edited(site):
+    edit(site / "content/rnn.md", "## 概述\n", "## 概述\n\n缓存测试新增的一段话。\n")
+    summary = cached(site)
+    # The page, the cards showing its excerpt and some search files: not the whole site.
+    assert 0 < written(summary) < 40, summary
+    built = assert_as_clean(site)
+    assert "缓存测试新增的一段话" in built["articles/rnn/index.html"].decode()
+
+
+def test_title_edited_reaches_cards_neighbours_and_tags(site):
+    page = (site / "public/articles/rnn/index.html").read_text()
+    edit(site / "content/rnn.md", "title: RNN\n", "title: 循环神经网络入门\n")
+    cached(site)
+    built = assert_as_clean(site)
+    pages = [p for p, data in built.items() if p.endswith(".html") and "循环神经网络入门".encode() in data]
+    assert "articles/rnn/index.html" in pages
+    assert any(p.startswith("tags/") for p in pages) and any(p.startswith("topics/") for p in pages)
+    neighbours = re.findall(r'href="/articles/([^/"]+)/"[^>]*rel="(?:prev|next)"', page) or \
+        re.findall(r'rel="(?:prev|next)"[^>]*href="/articles/([^/"]+)/"', page)
+    assert neighbours and all(f"articles/{n}/index.html" in pages for n in neighbours), neighbours
+
+
+def test_article_deleted(site):
+    (site / "content/rnn.md").unlink()
+    cached(site)
+    built = assert_as_clean(site)
+    assert not any(p.startswith("articles/rnn/") for p in built)
+    assert not (site / "public/articles/rnn").exists()
+
+
+def test_article_renamed_drops_its_old_pages(site):
+    path = site / "content/rnn.md"
+    edit(path, "slug: rnn\n", "slug: xun-huan-shen-jing-wang-luo\n")
+    path.rename(site / "content/xun-huan-shen-jing-wang-luo.md")
+    cached(site)
+    built = assert_as_clean(site)
+    assert "articles/xun-huan-shen-jing-wang-luo/index.html" in built
+    assert not (site / "public/articles/rnn").exists()
+
+
+def test_tag_added(site):
+    before = tree(site / "public")
+    edit(site / "content/rnn.md", "- 深度学习\n", "- 深度学习\n- 神经网络\n")
+    cached(site)
+    built = assert_as_clean(site)
+    changed = [p for p in built if built[p] != before.get(p)]
+    assert any(p.startswith("tags/") for p in changed), changed
+
+
+@pytest.fixture
+def themed(tmp_path: Path) -> Path:
+    """A project with its own copy of the theme in templates/, after one cached build."""
+    project = copy_corpus(tmp_path / "themed", theme=True)
+    cached(project)
+    return project
+
+
+def test_template_edited(themed):
+    edit(themed / "templates/article.html", "</article>", "</article>\n<!-- 模板已修改 -->")
+    cached(themed)
+    built = assert_as_clean(themed)
+    assert "模板已修改" in built["articles/rnn/index.html"].decode()
+
+
+def test_static_css_edited(themed):
+    css = themed / "templates/static/style.css"
+    css.write_text(css.read_text() + "\n.cache-test { color: red; }\n")
+    cached(themed)
+    built = assert_as_clean(themed)
+    assert b".cache-test" in built["assets/style.css"]
+
+
+def test_site_title_changed(site):
+    edit(site / "site.yaml", "title: 机器学习笔记\n", "title: 另一个笔记站\n")
+    cached(site)
+    built = assert_as_clean(site)
+    assert "另一个笔记站" in built["index.html"].decode()
+
+
+def test_base_url_changed_on_the_command_line(site):
+    cached(site, "--base-url", "https://example.org/notes/")
+    built = assert_as_clean(site, "--base-url", "https://example.org/notes/")
+    assert 'href="/notes/' in built["index.html"].decode()
+    cached(site)  # and back
+    assert_as_clean(site)
+
+
+def test_new_formula_added(site):
+    path = site / "content/76-zui-xiao-fu-gai-zi-chuan.md"
+    assert "<mjx-container" not in (site / "public/articles/76-zui-xiao-fu-gai-zi-chuan/index.html").read_text()
+    path.write_text(path.read_text() + "\n窗口长度满足 \\(r - l + 1 \\le \\sqrt{n}\\)。\n")
+    cached(site)
+    built = assert_as_clean(site)
+    assert "<mjx-container" in built["articles/76-zui-xiao-fu-gai-zi-chuan/index.html"].decode()
+
+
+def test_another_code_version_ignores_the_cache(site):
+    """An older feedsite left this cache: its rows (here one body rendered wrong and its
+    page marked stale) must not be used."""
+    db = sqlite3.connect(site / CACHE)
+    (body_key, blob), = db.execute("SELECT k, v FROM rendered LIMIT 1").fetchall()
+    rendered = pickle.loads(blob)
+    stale = dataclasses.replace(rendered, html="<p>旧版本渲染的正文</p>")
+    db.execute("UPDATE rendered SET v = ? WHERE k = ?", (pickle.dumps(stale), body_key))
+    for path, row in db.execute("SELECT k, v FROM pages WHERE k LIKE 'articles/%'").fetchall():
+        db.execute("UPDATE pages SET v = ? WHERE k = ?", (pickle.dumps(("", *pickle.loads(row)[1:])), path))
+    db.execute("UPDATE meta SET v = ? WHERE k = 'version'", (pickle.dumps("0.0.1+0000000000000000 old"),))
+    db.commit()
+    db.close()
+    summary = cached(site)
+    assert re.search(r"cache: 0 of \d+ pages unchanged, 0 bodies", summary), summary
+    built = assert_as_clean(site)
+    assert not any("旧版本渲染的正文".encode() in data for data in built.values())
+    # The store now belongs to this version: the next build uses it again.
+    assert written(cached(site)) == 0
+
+
+def test_corrupt_cache_file_is_a_warning(site):
+    edit(site / "content/rnn.md", "## 概述\n", "## 概述\n\n损坏缓存之后的编辑。\n")
+    (site / CACHE).write_bytes(b"this is not a database\0" * 200)
+    result = run(site, "build")
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"\.feedsite-cache/build\.sqlite:?\d*:? warning: cache ignored: .+; it is rebuilt",
+                     result.stderr), result.stderr
+    built = assert_as_clean(site)
+    assert "损坏缓存之后的编辑" in built["articles/rnn/index.html"].decode()
+    again = run(site, "build")
+    assert again.returncode == 0 and "warning" not in again.stderr and written(again.stdout) == 0
+
+
+def test_public_changed_by_hand_is_repaired(site):
+    public = site / "public"
+    (public / "articles/rnn/index.html").unlink()
+    (public / "tags/index.html").write_text("edited by hand")
+    (public / "assets/style.css").write_bytes(b"")
+    (public / "stray.html").write_text("not ours")
+    cached(site)
+    assert_as_clean(site)
+
+
+def test_public_file_edited_with_its_mtime_kept_is_repaired(site):
+    """An edit that keeps size and mtime (a `touch -r` after it) still changes the inode
+    when made by rename, as editors do."""
+    page = site / "public/articles/rnn/index.html"
+    st = page.stat()
+    data = page.read_bytes()
+    other = page.with_name("edited")
+    other.write_bytes(data.replace(b"<", b"[", 1))
+    os.utime(other, ns=(st.st_atime_ns, st.st_mtime_ns))
+    os.replace(other, page)
+    cached(site)
+    assert_as_clean(site)
+
+
+def copies(project: Path, first: int, last: int) -> None:
+    """Articles first..last-1: copies of rnn.md (topic ml-fundamentals) under new slugs."""
+    text = (project / "content/rnn.md").read_text(encoding="utf-8")
+    for i in range(first, last):
+        slug = f"rnn-copy-{i:02d}"
+        copy = (text.replace("slug: rnn\n", f"slug: {slug}\n")
+                .replace("title: RNN\n", f"title: RNN 副本 {i:02d}\n")
+                .replace("id: e6ef44b28010\n", f"id: c0ffee{i:06d}\n"))
+        (project / "content" / f"{slug}.md").write_text(copy, encoding="utf-8")
+
+
+def test_one_more_article_crosses_a_page_boundary(project):
+    topic = project / "public/topics/ml-fundamentals"
+    have = sum("topic: ml-fundamentals\n" in p.read_text() for p in (project / "content").glob("*.md"))
+    copies(project, 0, LIST_PAGE - have)  # the topic's list exactly fills its first page
+    cached(project)
+    assert_as_clean(project)
+    assert (topic / "index.html").is_file() and not (topic / "page").exists()
+    copies(project, LIST_PAGE - have, LIST_PAGE - have + 1)
+    cached(project)
+    built = assert_as_clean(project)
+    assert "topics/ml-fundamentals/page/2/index.html" in built
+    (project / f"content/rnn-copy-{LIST_PAGE - have:02d}.md").unlink()
+    cached(project)
+    assert_as_clean(project)
+    assert not (topic / "page").exists()
+
+
+
+def test_same_size_edit_within_one_timestamp_tick(site, monkeypatch, capsys):
+    """Two saves of the same size within one tick of the file system's clock (a few
+    milliseconds on ext4, 2 s on FAT) leave the same mtime, size and inode. The second
+    is simulated by writing in place and putting the first save's mtime back, as such a
+    clock would have. The build runs in this process, so that it reads the first save
+    within that tick however loaded the machine is."""
+    from feedsite.cli import main
+    monkeypatch.chdir(site)
+    path = site / "content/rnn.md"
+    edit(path, "## 概述\n", "## 概述\n\n第一次保存。\n")
+    assert main(["build"]) == 0  # the build sees the first save...
+    st = path.stat()
+    edit(path, "第一次保存", "第二次保存")  # ...and the second comes in the same tick
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert (path.stat().st_ino, path.stat().st_size, path.stat().st_mtime_ns) == \
+        (st.st_ino, st.st_size, st.st_mtime_ns)
+    assert main(["build"]) == 0
+    capsys.readouterr()
+    built = assert_as_clean(site)
+    assert "第二次保存" in built["articles/rnn/index.html"].decode()
