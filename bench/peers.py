@@ -29,7 +29,7 @@ sys.path.insert(0, str(HERE))
 from corpus import generate  # noqa: E402
 
 BIN = Path(sys.executable).parent
-RUNS = 3
+RUNS = int(os.environ.get("PEERS_RUNS", "3"))  # fewer only for a quick look: the median of 3 is the figure
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
