@@ -208,7 +208,7 @@ def _build(config: SiteConfig, out_dir: Path, strict: bool, state: BuildState, i
     report.extend(problems)
     report.raise_if_errors(strict)
 
-    index = index_site(config, articles)
+    index = index_site(config, articles, state.neighbours)
     rendered = render_bodies(index.articles, state, progress)
     report.extend(typeset_formulas(index.articles, rendered, state.math, state.notes, state.dirty))
     urls = Urls(config.base_path)

@@ -94,6 +94,7 @@ class BuildState:
     out_dir: str = ""
     outputs: dict = field(default_factory=dict)
     search: dict = field(default_factory=dict)  # searchindex's state, for incremental updates
+    neighbours: dict = field(default_factory=dict)  # taxonomy's memo of neighbours and related
     store: Store | None = None
     hits: Counter = field(default_factory=Counter)  # this build's cache hits, by kind
     dirty: set = field(default_factory=set)  # parsed/notes keys changed this build
@@ -111,7 +112,8 @@ def load_state(store: Store) -> BuildState:
         rendered=Backed(store, "rendered"), parsed={Path(k): v for k, v in store.all("parsed").items()},
         page_digests={p: v[0] for p, v in pages.items() if v[0]}, templates=meta.get("templates", ""),
         math=math, notes=store.all("notes"), out_dir=meta.get("out", ""),
-        outputs={p: v[1:] for p, v in pages.items()}, search=meta.get("search", {}), store=store,
+        outputs={p: v[1:] for p, v in pages.items()}, search=meta.get("search", {}),
+        neighbours=meta.get("neighbours", {}), store=store,
         saved_pages=pages)
 
 
@@ -131,7 +133,8 @@ def persist(state: BuildState) -> None:
          "rendered": rendered, "math": formulas,
          "pages": {p: v for p, v in pages.items() if v != state.saved_pages.get(p)},
          "meta": {"math": (state.math.version, state.math.base, state.math.font_base),
-                  "templates": state.templates, "out": state.out_dir, "search": state.search}},
+                  "templates": state.templates, "out": state.out_dir, "search": state.search,
+                  "neighbours": state.neighbours}},
         {"pages": set(state.saved_pages) - set(pages),
          "parsed": store.keys("parsed") - {str(p) for p in state.parsed}, **drops})
     state.saved_pages = pages

@@ -5,8 +5,10 @@ that can be hashed, cached and compared between builds.
 """
 from __future__ import annotations
 
+import hashlib
 import heapq
 import math
+import pickle
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -99,13 +101,21 @@ def cloud_weight(count: int, least: int, most: int) -> int:
     return 1 + round(share * (CLOUD_STEPS - 1))
 
 
-def index_site(config: SiteConfig, articles: list[Article]) -> SiteIndex:
+def index_site(config: SiteConfig, articles: list[Article], memo: dict | None = None) -> SiteIndex:
+    """`memo` (a build's state) keeps the neighbours between builds: they depend only on
+    each article's slug, topic and tags in the site's order, and working them out is
+    half of a no-change build's time at 10,000 articles."""
     ordered = tuple(sorted(articles, key=lambda a: (recency(a), a.slug), reverse=True))
     topics = tuple(
         TopicIndex(t.slug, t.name, t.description,
                    tuple(a.slug for a in ordered if a.topic == t.slug))
         for t in config.topics)
-    return SiteIndex(ordered, topics, _tags(config, ordered), _neighbours(ordered, topics))
+    memo = {} if memo is None else memo
+    key = hashlib.sha256(pickle.dumps((RELATED_WINDOW, RELATED_COUNT, tuple(
+        (a.slug, a.topic, a.tags) for a in ordered)))).hexdigest()
+    if memo.get("key") != key:
+        memo.update(key=key, neighbours=_neighbours(ordered, topics))
+    return SiteIndex(ordered, topics, _tags(config, ordered), memo["neighbours"])
 
 
 def _tags(config: SiteConfig, ordered: tuple[Article, ...]) -> tuple[Tag, ...]:
