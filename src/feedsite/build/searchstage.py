@@ -30,8 +30,9 @@ def search_stage(index: SiteIndex, rendered: Mapping[str, Rendered], urls: Urls,
     holds are the ones a rebuild would make, so nothing is rebuilt (most of a no-change
     build's time at 10,000 articles); when a few articles changed in place, their share
     is patched into those files (searchpatch.py)."""
+    settings = key_settings(index)
     doc_keys = tuple(digest(a.digest, a.slug, a.topic) for a in index.articles)
-    key = digest(code_version(), doc_keys, tuple((t.slug, t.name) for t in index.topics))
+    key = digest(settings, doc_keys)
     before = state.search if all(path in previous for path in state.search.get("files", ())) else {}
     if before.get("key") == key:
         keys.update((path, previous[path]) for path in before["files"])
@@ -42,7 +43,7 @@ def search_stage(index: SiteIndex, rendered: Mapping[str, Rendered], urls: Urls,
                 for a in (index.articles[i] for i in ids)]
 
     patched = None
-    if before and before.get("settings") == key_settings(index):
+    if before and before.get("settings") == settings:
         patched = patch_index(out_dir, before, doc_keys, docs_at, previous, file_digest)
     if patched is not None:
         files, shape = patched
@@ -57,7 +58,7 @@ def search_stage(index: SiteIndex, rendered: Mapping[str, Rendered], urls: Urls,
             changed[path] = files[path]
     # Only articles made from a file have a digest; without one the keys prove nothing.
     usable = all(a.digest for a in index.articles)
-    state.search = {"key": key, "files": names, "docs": doc_keys, "settings": key_settings(index),
+    state.search = {"key": key, "files": names, "docs": doc_keys, "settings": settings,
                     **shape} if usable else {}
     return changed
 

@@ -51,19 +51,21 @@ class PageRenderer:
 def render_pages(config: SiteConfig, pages: list[Page], site: dict, report: Report,
                  progress: Progress) -> dict[str, str]:
     """path -> text of every page that rendered; template problems go to `report`."""
-    done = forked_map(PageRenderer(config, site, pages), pages, progress, "pages")
-    _report_templates(pages, done, report)
-    return {path: text for path, text, problem in done if problem is None}
+    return dict(_render(config, pages, site, report, progress, None))
 
 
 def write_pages(config: SiteConfig, pages: list[Page], site: dict, report: Report,
                 progress: Progress, root: Path) -> list[str]:
     """Render every page into `root`; the paths written. An OSError names its file."""
+    return [path for path, _ in _render(config, pages, site, report, progress, root)]
+
+
+def _render(config, pages, site, report, progress, root: Path | None) -> list[tuple[str, str | None]]:
     renderer = PageRenderer(config, site, pages)
     renderer.root = root
     done = forked_map(renderer, pages, progress, "pages")
     _report_templates(pages, done, report)
-    return [path for path, _, problem in done if problem is None]
+    return [(path, text) for path, text, problem in done if problem is None]
 
 
 def _report_templates(pages: list[Page], done: list, report: Report) -> None:
