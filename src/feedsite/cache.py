@@ -62,6 +62,11 @@ class Store:
                 self._db.execute("BEGIN")
                 for table in ("meta", *tables):
                     self._db.execute(f"DELETE FROM {table}")
+                # A table an older version kept and this one does not: its rows would stay.
+                for (table,) in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'"
+                                                 ).fetchall():
+                    if table not in ("meta", *tables):
+                        self._db.execute(f"DROP TABLE {table}")
                 self._db.execute("INSERT INTO meta VALUES ('version', ?)", (pickle.dumps(version),))
                 self._db.execute("COMMIT")
         except (sqlite3.Error, OSError, CacheError) as exc:

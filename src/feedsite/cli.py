@@ -56,16 +56,33 @@ def cmd_review(args) -> int:
 
 
 def cmd_build(args) -> int:
-    from .build import build
+    from .build import unchanged
     from .build.cache import FOLDER as CACHE_FOLDER
+
+    # The cache lives beside site.yaml, never in --out.
+    cache = None if args.no_cache else Path(args.config).parent.resolve() / CACHE_FOLDER
+    command = unchanged.command_digest(Path(args.config), (args.out, args.base_url))
+    # --strict also checks every link, so it always builds.
+    same = None if cache is None or args.strict else unchanged.check(
+        cache, command, wait=not args.no_wait, notify=say)
+    if same is not None:
+        for problem in same.warnings:
+            print(problem, file=sys.stderr)
+        print(f"build: {same.pages} pages in {shown_path(same.out_dir)}/, 0 files written, "
+              f"{len(same.warnings)} warnings, {same.seconds:.2f} s; cache: {same.pages} of "
+              f"{same.pages} pages unchanged, no input changed since the last build")
+        return EXIT_OK
+    from .build import build
+    from .build.render import template_dirs
 
     config = load_config(Path(args.config))
     if args.base_url:
         config = dataclasses.replace(config, base_url=args.base_url)
     out = Path(args.out) if args.out else config.output_dir
-    # --strict also checks every link. The cache lives beside site.yaml, never in --out.
-    cache = None if args.no_cache else config.root / CACHE_FOLDER
-    result = build(config, out, strict=args.strict, wait=not args.no_wait, notify=say, cache=cache)
+    stamp = unchanged.take_stamp(command, tuple(map(str, (config.content_dir,
+                                                           *template_dirs(config.templates_dir)))))
+    result = build(config, out, strict=args.strict, wait=not args.no_wait, notify=say, cache=cache,
+                   stamp=stamp)
     for problem in (*result.cache_warnings, *result.warnings):
         print(problem, file=sys.stderr)
     cached = f"; {result.cache}" if result.cache else ""

@@ -20,7 +20,7 @@ from .. import cache
 from ..cache import FOLDER, CacheError, Store, code_version
 
 FILE = "build.sqlite"
-TABLES = ("parsed", "rendered", "math", "notes", "pages", "search")
+TABLES = ("parsed", "rendered", "math", "notes")
 
 __all__ = ["FILE", "FOLDER", "TABLES", "CacheError", "Store", "code_version", "open_store"]
 

@@ -20,48 +20,8 @@ from pathlib import Path
 
 from .. import faults
 from ..files import sibling, write_file
-from .output import _BUILDING, _KEPT, _immutable, _staging_failed, clear_leftovers
-
-
-def snapshot(root: Path) -> dict[str, tuple[int, int, int]]:
-    """path -> (mtime, size, inode) of every file and folder under `root` (folders with a
-    trailing `/`; the root itself is `/`). A file added, removed or rewritten changes the
-    entry of its folder or its own."""
-    out = {}
-    stack = [""]
-    while stack:
-        rel = stack.pop()
-        folder = os.path.join(root, rel) if rel else str(root)
-        st = os.stat(folder)
-        out[rel + "/" if rel else "/"] = (st.st_mtime_ns, st.st_size, st.st_ino)
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                path = f"{rel}/{entry.name}" if rel else entry.name
-                if entry.is_dir(follow_symlinks=False):
-                    stack.append(path)
-                else:
-                    st = entry.stat(follow_symlinks=False)
-                    out[path] = (st.st_mtime_ns, st.st_size, st.st_ino)
-    return out
-
-
-def _stat(path: Path) -> tuple[int, int, int] | None:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return st.st_mtime_ns, st.st_size, st.st_ino
-
-
-def intact(root: Path, recorded: dict[str, tuple]) -> bool:
-    """Does `root` hold exactly what `recorded` (a snapshot) says, no more, no less?"""
-    if not recorded:
-        return False
-    for rel, expected in recorded.items():
-        path = root if rel == "/" else root / rel.rstrip("/")
-        if _stat(path) != expected:
-            return False
-    return True
+from .output import _KEPT, _immutable, _staging_failed, clear_leftovers
+from .outstat import BUILDING, file_stat
 
 
 def _check_writable(out_dir: Path, targets) -> None:
@@ -89,7 +49,7 @@ def commit_changes(out_dir: Path, texts: dict[str, str], removed: set[str],
     clear_leftovers(out_dir)
     _check_writable(out_dir, [*texts, *removed])
     try:
-        stage = Path(tempfile.mkdtemp(prefix=sibling(out_dir, _BUILDING).name, dir=out_dir.parent))
+        stage = Path(tempfile.mkdtemp(prefix=sibling(out_dir, BUILDING).name, dir=out_dir.parent))
     except OSError as exc:
         raise faults.failed(exc, f"write beside it in {faults.shown(out_dir.parent, folder=True)}",
                             out_dir, folder=True, after=_KEPT) from None
@@ -114,14 +74,14 @@ def commit_changes(out_dir: Path, texts: dict[str, str], removed: set[str],
     touched = {os.path.dirname(rel) for rel in [*texts, *removed]} | set(made) \
         | {os.path.dirname(folder) for folder in made}
     for rel in texts:
-        now[rel] = _stat(out_dir / rel)
+        now[rel] = file_stat(out_dir / rel)
     for folder in _drop_empty(out_dir, {os.path.dirname(r) for r in removed}):
         now.pop(folder + "/", None)
         touched.add(os.path.dirname(folder))
     for folder in touched:
         key = folder + "/" if folder else "/"
         if key in now or folder in made:
-            now[key] = _stat(out_dir / folder) if folder else _stat(out_dir)
+            now[key] = file_stat(out_dir / folder) if folder else file_stat(out_dir)
     return {k: v for k, v in now.items() if v}
 
 

@@ -23,6 +23,7 @@ from ..errors import BuildFailed, SourceError, shown_path
 from ..files import sibling, write_atomic, write_file
 from . import assets
 from .check import check_site
+from .outstat import BUILDING, OLD, leftovers
 from .pages import FONTS
 from .static import static_sources
 
@@ -35,7 +36,6 @@ MARKER_TEXT = ("This folder is a site built by feedsite. `feedsite build` replac
 _UNMARKED_BUILD = frozenset({"index.html", "404.html", "atom.xml", "sitemap.xml", "robots.txt",
                              "articles", "topics", "tags", "search", "assets", "pagefind"})
 _KEPT = "; the previous site is unchanged"
-_BUILDING, _OLD = "building-", "old-"
 
 
 def write_files(root: Path, texts: dict[str, str]) -> None:
@@ -88,14 +88,9 @@ def _unmarked_build(out_dir: Path, names: list[str]) -> bool:
 def clear_leftovers(out_dir: Path) -> None:
     """Remove what a killed build left beside the output. Only the lock holder may:
     no other build can own them."""
-    prefixes = tuple(sibling(out_dir, kind).name for kind in (_BUILDING, _OLD))
-    try:
-        entries = [e for e in os.scandir(out_dir.parent) if e.name.startswith(prefixes)]
-    except OSError:
-        return
-    for entry in entries:
-        if entry.is_dir(follow_symlinks=False):
-            shutil.rmtree(entry.path, ignore_errors=True)
+    for path in leftovers(out_dir):
+        if os.path.isdir(path) and not os.path.islink(path):
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def _unremovable(out_dir: Path) -> OSError | None:
@@ -160,7 +155,7 @@ def write_swapped(config: SiteConfig, out_dir: Path, write_pages: Callable[[Path
         raise faults.failed(blocked, f"replace it: {shown_path(blocked.filename)} cannot be removed",
                             out_dir, folder=True, after=_KEPT)
     try:
-        stage = Path(tempfile.mkdtemp(prefix=sibling(out_dir, _BUILDING).name, dir=out_dir.parent))
+        stage = Path(tempfile.mkdtemp(prefix=sibling(out_dir, BUILDING).name, dir=out_dir.parent))
     except OSError as exc:
         raise faults.failed(exc, f"write beside it in {faults.shown(out_dir.parent, folder=True)}",
                             out_dir, folder=True, after=_KEPT) from None
@@ -201,7 +196,7 @@ def _staging_failed(exc: OSError, stage: Path, out_dir: Path) -> BuildFailed:
 
 
 def _swap(stage: Path, out_dir: Path) -> None:
-    old = sibling(out_dir, f"{_OLD}{os.getpid()}")
+    old = sibling(out_dir, f"{OLD}{os.getpid()}")
     moved = False
     try:
         if os.path.lexists(out_dir):

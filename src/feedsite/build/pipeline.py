@@ -19,7 +19,7 @@ from ..files import Notify, exclusive
 from ..progress import Progress
 from ..urls import Urls
 from .cache import FILE, CacheError, code_version, open_store
-from .commit import commit_changes, intact, snapshot
+from .commit import commit_changes
 from .content import Article, load_articles
 from .excerpts import excerpt_formulas, summary_formulas
 from .formulas import MathCache
@@ -33,6 +33,7 @@ from .output import (
     write_in_place,
     write_swapped,
 )
+from .outstat import intact, snapshot
 from .pages import digest, path_collisions, plan_pages, site_context
 from .parallel import forked_map, worth_forking
 from .render import template_dirs
@@ -41,6 +42,7 @@ from .state import Backed, BuildState, load_state, persist
 from .static import asset_versions
 from .taxonomy import index_site
 from .typeset import engine_version, typeset_all
+from .unchanged import Stamp
 from .writepages import render_pages, write_pages
 
 __all__ = ["BuildResult", "BuildState", "build", "render_bodies", "typeset_formulas"]
@@ -155,13 +157,15 @@ def _short(source: str, limit: int = 60) -> str:
 def build(config: SiteConfig, out_dir: Path | None = None, strict: bool = False,
           state: BuildState | None = None, in_place: bool = False, search: bool = True,
           wait: bool = True, notify: Notify | None = None, cache: Path | None = None,
-          progress: Progress | None = None) -> BuildResult:
+          progress: Progress | None = None, stamp: Stamp | None = None) -> BuildResult:
     """Build the site or raise BuildFailed listing every problem at once.
 
     A full build holds the output's lock from the start, so a second build says at once
     that it waits (through `notify`), or with `wait=False` fails, instead of rendering
     everything first and then hanging in silence. `cache` is the folder of the on-disk
     cache (the CLI's `.feedsite-cache/`); a cache that cannot be used is a warning.
+    `stamp` (unchanged.py, taken before anything was read) is kept with the cache, so the
+    next CLI build can tell that nothing changed.
     """
     out_dir = (out_dir or config.output_dir).resolve()
     state = state if state is not None else BuildState()
@@ -175,7 +179,8 @@ def build(config: SiteConfig, out_dir: Path | None = None, strict: bool = False,
         if cache is not None:
             state, notes = _cached_state(cache, config)
         try:
-            return _build(config, out_dir, strict, state, False, search, progress, tuple(notes))
+            return _build(config, out_dir, strict, state, False, search, progress, tuple(notes),
+                          stamp)
         finally:
             if state.store is not None:
                 state.store.close()
@@ -199,7 +204,8 @@ def _cached_state(folder: Path, config: SiteConfig) -> tuple[BuildState, list[So
 
 
 def _build(config: SiteConfig, out_dir: Path, strict: bool, state: BuildState, in_place: bool,
-           search: bool, progress: Progress, cache_notes: tuple) -> BuildResult:
+           search: bool, progress: Progress, cache_notes: tuple, stamp: Stamp | None = None
+           ) -> BuildResult:
     started = time.perf_counter()
     report = Report()
     state.hits.clear()
@@ -214,7 +220,10 @@ def _build(config: SiteConfig, out_dir: Path, strict: bool, state: BuildState, i
     urls = Urls(config.base_path)
     site = site_context(config, index, urls, asset_versions(config))
     templates = _templates_digest(config)
-    pages = plan_pages(config, index, rendered, urls, state.math,
+    # An article's page inputs are its file's digest (content.py): digesting every
+    # Article again, bodies and all, was a third of a no-change build's page planning.
+    sources = {a.slug: a.digest or digest(a) for a in index.articles}
+    pages = plan_pages(config, index, rendered, urls, state.math, sources,
                        common=digest(code_version(), _settings(config), templates, site))
     report.extend(path_collisions(pages))
     report.raise_if_errors(strict)
@@ -259,6 +268,9 @@ def _build(config: SiteConfig, out_dir: Path, strict: bool, state: BuildState, i
         written.sort()
         state.outputs = snapshot(out_dir) if state.store is not None else {}
     state.templates, state.page_digests, state.out_dir = templates, keys, str(out_dir)
+    # Only a build that searched: the CLI's always does, and its check replays this one.
+    state.unchanged = (stamp, str(out_dir), len(pages), tuple(report.warnings)) \
+        if stamp is not None and search and not in_place else ()
     if state.store is not None:
         try:
             persist(state)

@@ -1,0 +1,135 @@
+"""A CLI build with nothing to do, found before anything is loaded.
+
+`make`'s rule, as Ninja and Bazel keep it: a build's output is a function of its inputs,
+so when every input is as the last build found it and the output is as that build left
+it, there is nothing to do. The inputs are the command (its arguments and folder),
+site.yaml's bytes, feedsite's and MathJax's versions, and the stat of every file in the
+content folder and the template folders. site.yaml names those folders; its bytes being
+the same, they are the folders the last build listed. The output is every file of
+`public/`, by stat (outstat.py's `intact`).
+
+This module imports nothing heavy (no Jinja2, Markdown, YAML or pypinyin): at 10,000
+articles a no-change build is then a listing, a stat of `public/` and one row of the
+cache, instead of seconds of loading what will not be used.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..cache import CacheError, code_version
+from ..errors import SourceError
+from ..files import Notify, exclusive
+from .cache import FILE, open_store
+from .outstat import intact, leftovers
+
+# Content newer than this may still change within its mtime's tick (content.py's RACY_NS):
+# a build that read it records no stamp, so the next one looks again.
+RACY_NS = 2_000_000_000
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """What a build was made from: `command` digests the command and site.yaml, `listing`
+    the stat of every file in `folders`; None when some input was too new to vouch for."""
+    command: str
+    folders: tuple[str, ...]
+    listing: str | None
+
+
+@dataclass(frozen=True)
+class Unchanged:
+    """The last build's outcome, returned again when nothing changed since."""
+    out_dir: Path
+    pages: int
+    warnings: tuple[SourceError, ...]
+    seconds: float
+
+
+def command_digest(config_path: Path, arguments: tuple) -> str:
+    """The command, its folder and site.yaml's bytes. (feedsite's and MathJax's versions
+    are the cache's own: a store of another version is found empty.)"""
+    try:
+        text = config_path.read_bytes()
+    except OSError:
+        text = b""  # the build itself says why it cannot read it
+    parts = (os.getcwd(), str(config_path), arguments, text)
+    return hashlib.sha256(pickle.dumps(parts, protocol=5)).hexdigest()
+
+
+def listing_digest(folders: tuple[str, ...], now_ns: int | None = None) -> str | None:
+    """The stat of every file under `folders`; None if one changed in the last RACY_NS."""
+    now_ns = time.time_ns() if now_ns is None else now_ns
+    h = hashlib.sha256()
+    stack = list(reversed(folders))
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError:
+            h.update(f"missing {folder}\0".encode("utf-8", "surrogateescape"))
+            continue
+        h.update(f"in {folder}\0".encode("utf-8", "surrogateescape"))
+        for entry in entries:
+            try:
+                if entry.is_dir():
+                    stack.append(entry.path)
+                    continue
+                st = entry.stat()
+            except OSError:
+                return None  # gone since the listing: let the build find out
+            if now_ns - st.st_mtime_ns < RACY_NS:
+                return None
+            h.update(f"{entry.name}\0{st.st_mtime_ns}\0{st.st_size}\0{st.st_ino}\0"
+                     .encode("utf-8", "surrogateescape"))
+    return h.hexdigest()
+
+
+def take_stamp(command: str, folders: tuple[str, ...]) -> Stamp:
+    """Taken before the build reads anything: a file changed during the build then makes
+    the next build's listing differ, never a stamp that vouches for the new bytes."""
+    return Stamp(command, folders, listing_digest(folders))
+
+
+def check(cache_folder: Path, command: str, wait: bool = True, notify: Notify | None = None
+          ) -> Unchanged | None:
+    """The last build's outcome if nothing changed since it; None means build. The
+    output's lock is held while looking, so a build under way is waited for first."""
+    started = time.perf_counter()
+    recorded = _recorded(cache_folder)
+    if recorded is None or recorded[0][0].command != command:
+        return None
+    with exclusive(Path(recorded[0][1]), "build", wait, notify):
+        recorded = _recorded(cache_folder)  # as the build we may have waited for left it
+        if recorded is None:
+            return None
+        (stamp, out_dir, pages, warnings), outputs = recorded
+        if (stamp.command != command or stamp.listing is None
+                or listing_digest(stamp.folders) != stamp.listing
+                or leftovers(Path(out_dir))  # a killed build's: the build tidies them
+                or not intact(Path(out_dir), outputs)):
+            return None
+    return Unchanged(Path(out_dir), pages, warnings, time.perf_counter() - started)
+
+
+def _recorded(cache_folder: Path) -> tuple | None:
+    """The last build's stamp record and its output's stats, if the cache holds them."""
+    from .typeset import engine_version
+
+    if not (cache_folder / FILE).is_file():
+        return None  # no cache yet: the build makes one, not this look
+    store, _ = open_store(cache_folder, f"{code_version()} {engine_version()}")
+    if store is None:
+        return None
+    try:
+        recorded, outputs = store.get("meta", "unchanged"), store.get("meta", "outputs")
+    except CacheError:
+        return None
+    finally:
+        store.close()
+    return (recorded, outputs) if recorded and outputs else None
