@@ -73,9 +73,10 @@ def cmd_build(args) -> int:
               f"{same.pages} pages unchanged, no input changed since the last build")
         return EXIT_OK
     from .build import build
+    from .build.cache import cached_config
     from .build.render import template_dirs
 
-    config = load_config(Path(args.config))
+    config = load_config(Path(args.config)) if cache is None else cached_config(cache, Path(args.config))
     if args.base_url:
         config = dataclasses.replace(config, base_url=args.base_url)
     out = Path(args.out) if args.out else config.output_dir

@@ -11,7 +11,9 @@ class Urls:
     base_path: str  # always starts and ends with "/"
 
     def _at(self, *parts: str) -> str:
-        return join(self.base_path, *parts)
+        # Concatenation, not posixpath.join: a site's every page asks for a dozen URLs,
+        # and no part here starts with "/" (slugs cannot, see slugs.SLUG_RE).
+        return self.base_path + "/".join(parts)
 
     def home(self) -> str:
         return self.base_path

@@ -14,17 +14,64 @@ store itself lives on the floor (`feedsite/cache.py`), shared with the extractio
 """
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
 from pathlib import Path
 
 from .. import cache
 from ..cache import FOLDER, CacheError, Store, code_version
+from ..config import SiteConfig, load_config
 
 FILE = "build.sqlite"
 TABLES = ("parsed", "rendered", "math", "notes")
 
-__all__ = ["FILE", "FOLDER", "TABLES", "CacheError", "Store", "code_version", "open_store"]
+__all__ = ["FILE", "FOLDER", "TABLES", "CacheError", "Store", "cached_config", "code_version", "open_store",
+           "store_version"]
 
 
 def open_store(folder: Path, version: str, fresh: bool = False) -> tuple[Store | None, str]:
     """The build store in `folder` (`fresh`: its old file removed first), or None and why not."""
     return cache.open_store(folder, version, FILE, TABLES, fresh)
+
+
+def store_version() -> str:
+    """What the store's rows belong to: feedsite's code and the MathJax engine."""
+    from .typeset import engine_version  # the build's stdlib-only corner: no Jinja2 yet
+
+    return f"{code_version()} {engine_version()}"
+
+
+def cached_config(folder: Path, path: Path) -> SiteConfig:
+    """site.yaml read through the cache: its tags' slugs need pypinyin, whose
+    dictionaries take 0.3 s to load, a third of an edit's build. Kept by the bytes of the
+    file, where it is (and resolves to) and the folder the command runs in: config.py
+    reads nothing else."""
+    key = hashlib.sha256(pickle.dumps((os.getcwd(), str(path), str(path.parent.resolve()),
+                                       _bytes(path)))).hexdigest()
+    store, _ = open_store(folder, store_version()) if (folder / FILE).is_file() else (None, "")
+    try:
+        if store is not None:
+            try:
+                found = store.get("meta", "config")
+            except CacheError:
+                found = None
+            if found and found[0] == key:
+                return found[1]
+        config = load_config(path)
+        if store is not None:
+            try:
+                store.write({"meta": {"config": (key, config)}})
+            except CacheError:
+                pass  # the build itself warns about a cache it cannot write
+        return config
+    finally:
+        if store is not None:
+            store.close()
+
+
+def _bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""  # load_config says why

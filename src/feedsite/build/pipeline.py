@@ -18,9 +18,9 @@ from ..errors import Report, SourceError, shown_path, warning
 from ..files import Notify, exclusive
 from ..progress import Progress
 from ..urls import Urls
-from .cache import FILE, CacheError, code_version, open_store
+from .cache import FILE, CacheError, code_version, open_store, store_version
 from .commit import commit_changes
-from .content import Article, load_articles
+from .content import Article, body_key, load_articles
 from .excerpts import excerpt_formulas, summary_formulas
 from .formulas import MathCache
 from .markdown import Rendered, render_markdown
@@ -41,7 +41,7 @@ from .searchstage import search_stage
 from .state import Backed, BuildState, load_state, persist
 from .static import asset_versions
 from .taxonomy import index_site
-from .typeset import engine_version, typeset_all
+from .typeset import typeset_all
 from .unchanged import Stamp
 from .writepages import render_pages, write_pages
 
@@ -76,10 +76,6 @@ def _settings(config: SiteConfig) -> tuple:
             tuple((t.name, t.slug) for t in config.tags), sorted(config.retired))
 
 
-def body_key(article: Article) -> str:
-    return hashlib.sha256(f"{article.title}\0{article.body}".encode("utf-8", "surrogatepass")).hexdigest()
-
-
 class Bodies(Mapping):
     """slug -> Rendered, looked up in the state's renders only when asked for."""
 
@@ -98,7 +94,7 @@ class Bodies(Mapping):
 
 def render_bodies(articles, state: BuildState, progress: Progress | None = None) -> Bodies:
     """Markdown for every article; bodies rendered before (this process or the cache) are not."""
-    keys = {a.slug: body_key(a) for a in articles}
+    keys = {a.slug: a.body_digest or body_key(a) for a in articles}
     todo = {k: a for a in articles if (k := keys[a.slug]) not in state.rendered}
     done = forked_map(_render_article, list(todo.values()), progress, "Markdown")
     for key, body in zip(todo, done, strict=True):
@@ -189,7 +185,7 @@ def build(config: SiteConfig, out_dir: Path | None = None, strict: bool = False,
 def _cached_state(folder: Path, config: SiteConfig) -> tuple[BuildState, list[SourceError]]:
     """The state the cache in `folder` holds; one that cannot be read is started afresh."""
     shown = shown_path(folder / FILE, config.root)
-    version = f"{code_version()} {engine_version()}"
+    version = store_version()
     store, why = open_store(folder, version)
     if store is not None:
         try:

@@ -21,10 +21,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..cache import CacheError, code_version
+from ..cache import CacheError
 from ..errors import SourceError
 from ..files import Notify, exclusive
-from .cache import FILE, open_store
+from .cache import FILE, open_store, store_version
 from .outstat import intact, leftovers
 
 # Content newer than this may still change within its mtime's tick (content.py's RACY_NS):
@@ -119,11 +119,9 @@ def check(cache_folder: Path, command: str, wait: bool = True, notify: Notify | 
 
 def _recorded(cache_folder: Path) -> tuple | None:
     """The last build's stamp record and its output's stats, if the cache holds them."""
-    from .typeset import engine_version
-
     if not (cache_folder / FILE).is_file():
         return None  # no cache yet: the build makes one, not this look
-    store, _ = open_store(cache_folder, f"{code_version()} {engine_version()}")
+    store, _ = open_store(cache_folder, store_version())
     if store is None:
         return None
     try:
