@@ -110,9 +110,9 @@ def test_rebuild_typesets_only_new_formulas(math, monkeypatch):
             calls.append("start")
             super().__init__()
 
-        def typeset_many(self, formulas):
+        def typeset_many(self, formulas, keep=None):
             calls.extend(formulas)
-            return super().typeset_many(formulas)
+            return super().typeset_many(formulas, keep)
 
     monkeypatch.setattr(typeset, "Engine", Counting)
     typeset.typeset_all(known, cache)

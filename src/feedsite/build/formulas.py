@@ -57,6 +57,14 @@ class MathCache:
     base: tuple[str, ...] = ()  # common CHTML rules
     font_base: tuple[str, ...] = ()  # variant classes and @font-face, before any glyph's rules
     formulas: dict[Formula, Typeset] = field(default_factory=dict)
+    # The TeX error ("" for none) of each formula typeset by this process, so warnings
+    # need not read every formula back from a store that let them go (state.Backed).
+    errors: dict[Formula, str] = field(default_factory=dict, compare=False, repr=False)
+    reused: int = field(default=0, compare=False, repr=False)  # the last build's cache hits
+
+    def error_of(self, formula: Formula) -> str:
+        found = self.errors.get(formula)
+        return self.formulas[formula].error if found is None else found
 
     def to_json(self) -> str:
         return json.dumps({"version": self.version, "base": self.base, "font_base": self.font_base,

@@ -8,9 +8,11 @@ either renders and writes everything.
 from __future__ import annotations
 
 import hashlib
+import tempfile
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from contextlib import ExitStack
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..config import SiteConfig
@@ -35,7 +37,7 @@ from .output import (
 )
 from .outstat import intact, snapshot
 from .pages import digest, path_collisions, plan_pages, site_context
-from .parallel import forked_map, worth_forking
+from .parallel import forked_map
 from .render import template_dirs
 from .searchstage import search_stage
 from .state import Backed, BuildState, load_state, persist
@@ -143,7 +145,7 @@ def _warnings_of(a: Article, rendered, cache: MathCache) -> list[SourceError]:
     places = [(f, a.body_line + line) for f, line in rendered[a.slug].formulas]
     places += [(f, a.line("summary")) for f in summary_formulas(a)]
     return [warning(a.path, line, f"TeX error in {_short(formula.source)}: {error}")
-            for formula, line in places if (error := cache.formulas[formula].error)]
+            for formula, line in places if (error := cache.error_of(formula))]
 
 
 def _short(source: str, limit: int = 60) -> str:
@@ -164,22 +166,38 @@ def build(config: SiteConfig, out_dir: Path | None = None, strict: bool = False,
     next CLI build can tell that nothing changed.
     """
     out_dir = (out_dir or config.output_dir).resolve()
-    state = state if state is not None else BuildState()
     progress = progress or Progress()
     if in_place and out_dir.is_dir():
-        return _build(config, out_dir, strict, state, True, search, progress, ())
+        return _build(config, out_dir, strict, state or BuildState(), True, search, progress, ())
     # Before the lock: a refused folder gets nothing beside it.
     check_replaceable(out_dir, inputs_of(config))
-    with exclusive(out_dir, "build", wait, notify):
+    with exclusive(out_dir, "build", wait, notify), ExitStack() as scratch:
         notes: list[SourceError] = []
         if cache is not None:
             state, notes = _cached_state(cache, config)
+        elif state is None:
+            state = _scratch_state(scratch)
         try:
             return _build(config, out_dir, strict, state, False, search, progress, tuple(notes),
                           stamp)
         finally:
             if state.store is not None:
                 state.store.close()
+
+
+def _scratch_state(scratch: ExitStack) -> BuildState:
+    """A build without a cache still keeps its rendered bodies and typeset formulas in a
+    store, a scratch one removed when the build ends: held in memory, a big site's were
+    most of the build's memory (state.Backed lets them go as they are written)."""
+    folder = Path(scratch.enter_context(tempfile.TemporaryDirectory(prefix="feedsite-scratch-")))
+    store, _ = open_store(folder, "scratch")
+    if store is None:
+        return BuildState()  # no room even for that: in memory, as before
+    scratch.callback(store.close)
+    try:
+        return replace(load_state(store), store=None)  # nothing of it is kept
+    except CacheError:
+        return BuildState()
 
 
 def _cached_state(folder: Path, config: SiteConfig) -> tuple[BuildState, list[SourceError]]:
@@ -195,7 +213,11 @@ def _cached_state(folder: Path, config: SiteConfig) -> tuple[BuildState, list[So
             store.close()
     store, again = open_store(folder, version, fresh=True)
     if store is not None:
-        return BuildState(store=store), [warning(shown, 0, f"cache ignored: {why}; it is rebuilt")]
+        try:
+            state = load_state(store)  # empty, but backed: this build fills it
+        except CacheError:
+            state = BuildState(store=store)
+        return state, [warning(shown, 0, f"cache ignored: {why}; it is rebuilt")]
     return BuildState(), [warning(shown, 0, f"cache not used: {again}; building without it")]
 
 
@@ -234,8 +256,6 @@ def _build(config: SiteConfig, out_dir: Path, strict: bool, state: BuildState, i
     if incremental and not in_place and len(todo) > max(64, len(pages) // 20):
         incremental, previous, todo = False, {}, pages  # a whole new site: staged and swapped
     state.hits["pages"] = len(pages) - len(todo)
-    if worth_forking(len(todo)):
-        _preload(state, index.articles, rendered)  # what forked workers need, read here
     keys = {p.path: p.key for p in pages}
     changed_index = (search_stage(index, rendered, urls, state, previous, keys, out_dir)
                      if search else {})
@@ -279,15 +299,6 @@ def _build(config: SiteConfig, out_dir: Path, strict: bool, state: BuildState, i
 
 
 def _hits(state: BuildState, pages: int) -> str:
-    math = state.math.formulas.hits if isinstance(state.math.formulas, Backed) else 0
+    math = state.math.reused
     return (f"cache: {state.hits['pages']} of {pages} pages unchanged, "
             f"{state.hits['rendered']} bodies and {math} formulas reused")
-
-
-def _preload(state: BuildState, articles: list[Article], rendered: Bodies) -> None:
-    """Read every body and formula the pages show from the cache in one query each,
-    before render workers fork (a forked child must not use this process's connection)."""
-    if isinstance(state.rendered, Backed):
-        state.rendered.preload(set(rendered.keys.values()))
-    if isinstance(state.math.formulas, Backed):
-        state.math.formulas.preload(site_formulas(articles, rendered))

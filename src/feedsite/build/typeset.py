@@ -24,7 +24,7 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from ..errors import BuildFailed, SourceError
@@ -71,26 +71,39 @@ def typeset_all(formulas: Iterable[Formula], cache: MathCache, prune: bool = Tru
     if cache.version != version:
         cache.version, cache.base, cache.font_base = version, (), ()
         cache.formulas.clear()
+        cache.errors.clear()
     missing = [f for f in wanted if f not in cache.formulas]
+    cache.reused = len(wanted) - len(missing)
     if missing or (wanted and not cache.base):
         engines = cores() if worth_forking(len(missing)) else 1
-        cache.base, cache.font_base, done = _typeset_spread(missing, engines)
-        cache.formulas.update(zip(missing, done, strict=True))
+        lock = threading.Lock()
+
+        def keep(formula: Formula, typeset: Typeset) -> None:
+            # Each result goes into the cache as it comes: a store-backed cache writes
+            # them out as it fills, so a big site's formulas are never all in memory.
+            with lock:
+                cache.formulas[formula] = typeset
+                cache.errors[formula] = typeset.error
+
+        cache.base, cache.font_base = _typeset_spread(missing, engines, keep)
     if prune:
         cache.formulas = {f: cache.formulas[f] for f in wanted}
     return cache
 
 
-def _typeset_spread(formulas: list[Formula], engines: int) -> tuple[tuple, tuple, list[Typeset]]:
+def _typeset_spread(formulas: list[Formula], engines: int,
+                    keep: Callable[[Formula, Typeset], None]) -> tuple[tuple, tuple]:
     """Typeset in `engines` Node processes at once, one share each (every formula is
-    typeset on its own, so the output does not depend on which engine did it)."""
+    typeset on its own, so the output does not depend on which engine did it); each
+    result goes to `keep` as it comes. Returns the CSS every formula needs."""
     shares = [formulas[i::engines] for i in range(engines)]
     results: list = [None] * engines
 
     def work(i: int) -> None:
         try:
             with Engine() as engine:
-                results[i] = (engine.base, engine.font_base, engine.typeset_many(shares[i]))
+                engine.typeset_many(shares[i], keep)
+                results[i] = (engine.base, engine.font_base)
         except BuildFailed as exc:
             results[i] = exc
 
@@ -103,10 +116,7 @@ def _typeset_spread(formulas: list[Formula], engines: int) -> tuple[tuple, tuple
     for got in results:
         if isinstance(got, BuildFailed):
             raise got
-    done: list = [None] * len(formulas)
-    for i, (_, _, typeset) in enumerate(results):
-        done[i::engines] = typeset
-    return results[0][0], results[0][1], done
+    return results[0]
 
 
 class Engine:
@@ -156,7 +166,8 @@ class Engine:
     def typeset(self, formula: Formula) -> Typeset:
         return self.typeset_many([formula])[0]
 
-    def typeset_many(self, formulas: list[Formula]) -> list[Typeset]:
+    def typeset_many(self, formulas: list[Formula],
+                     keep: Callable[[Formula, Typeset], None] | None = None) -> list[Typeset]:
         """Requests go out WINDOW ahead of the answers: the engine never waits for Python
         between formulas (which matters on a busy machine), and never holds more than a
         window of input. Sent all at once, a big site's requests let Node read on while
@@ -165,7 +176,11 @@ class Engine:
         self._send("".join(requests[:WINDOW]))
         out = []
         for i, formula in enumerate(formulas):
-            out.append(self._result(formula, self._answer(f"typesetting {formula.tex[:60]!r}")))
+            done = self._result(formula, self._answer(f"typesetting {formula.tex[:60]!r}"))
+            if keep is None:
+                out.append(done)
+            else:
+                keep(formula, done)  # handed on, not held: `out` stays empty
             if i + WINDOW < len(requests):
                 self._send(requests[i + WINDOW])
         return out
