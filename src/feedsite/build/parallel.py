@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
 
 from ..progress import Progress
@@ -47,10 +47,18 @@ def forked_map(fn: Callable[[T], R], items: Sequence[T], progress: Progress | No
                label: str = "") -> list[R]:
     """`[fn(x) for x in items]`, in order, across every core when there are many items.
     An exception in a child is raised here, as if `fn` had raised it in this process."""
+    return list(forked_each(fn, items, progress, label))
+
+
+def forked_each(fn: Callable[[T], R], items: Sequence[T], progress: Progress | None = None,
+                label: str = "") -> Iterator[R]:
+    """forked_map's results one by one, in order, as they come: a caller that stores
+    each (a store-backed cache) never holds them all."""
     global _job
     progress = progress or Progress()
     if not worth_forking(len(items)):
-        return [fn(item) for item in progress.each(label, items)]
+        yield from (fn(item) for item in progress.each(label, items))
+        return
     workers = cores()
     # Small chunks keep both cores busy to the end; not so small that pickling dominates.
     size = max(1, min(50, len(items) // (workers * 8)))
@@ -58,10 +66,8 @@ def forked_map(fn: Callable[[T], R], items: Sequence[T], progress: Progress | No
     _job = (fn, items)
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            out: list[R] = []
             for done in progress.each(label, pool.imap(_run, parts), total=len(items), weight=len):
-                out.extend(done)
-            return out
+                yield from done
     finally:
         _job = None
 

@@ -37,7 +37,7 @@ from .output import (
 )
 from .outstat import intact, snapshot
 from .pages import digest, path_collisions, plan_pages, site_context
-from .parallel import forked_map
+from .parallel import forked_each
 from .render import template_dirs
 from .searchstage import search_stage
 from .state import Backed, BuildState, load_state, persist
@@ -98,7 +98,7 @@ def render_bodies(articles, state: BuildState, progress: Progress | None = None)
     """Markdown for every article; bodies rendered before (this process or the cache) are not."""
     keys = {a.slug: a.body_digest or body_key(a) for a in articles}
     todo = {k: a for a in articles if (k := keys[a.slug]) not in state.rendered}
-    done = forked_map(_render_article, list(todo.values()), progress, "Markdown")
+    done = forked_each(_render_article, list(todo.values()), progress, "Markdown")
     for key, body in zip(todo, done, strict=True):
         state.rendered[key] = body
     state.hits["rendered"] += len(set(keys.values())) - len(todo)
