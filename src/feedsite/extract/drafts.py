@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from ..config import SiteConfig
 from ..segment import segmenter
@@ -109,7 +109,7 @@ def merge(excerpts: list[Excerpt]) -> list[Draft]:
     # their whole text instead, so no two drafts ever claim the same file.
     ids = [article_id(d.text) for d in drafts]
     openings = Counter(ids)
-    return [replace(d, id=article_id(d.text, None) if openings[i] > 1 else i)
+    return [Draft(d.text, d.sources, article_id(d.text, None) if openings[i] > 1 else i)
             for d, i in zip(drafts, ids, strict=True)]
 
 

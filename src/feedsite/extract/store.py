@@ -8,6 +8,7 @@ the dumps.
 """
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -52,6 +53,7 @@ class Write:
     text: str
     status: str  # new, updated, unchanged, kept (edited, machine fields changed), kept-unchanged, retired
     before: str | None = None  # the text it was planned from: a rewrite needs the file to still hold it
+    article: Generated | None = None  # what the text was made from (new and rewritten files)
 
 
 def read_existing(content_dir: Path, shown: str, memo: Memo | None = None
@@ -60,12 +62,15 @@ def read_existing(content_dir: Path, shown: str, memo: Memo | None = None
     inode) is as the cache saw it is not read again; a rewrite checks its text all the same."""
     existing, problems = [], []
     memo = memo or Memo()
-    paths = sorted(content_dir.glob("*.md")) if content_dir.is_dir() else []
-    seen = memo.get_many("files", map(str, paths)) if memo.active else {}
-    for path in paths:
-        name = f"{shown}/{path.name}"
-        stamp = _stamp(path) if memo.active else None
-        if stamp is not None and (hit := seen.get(str(path))) is not None and hit[0] == stamp:
+    names = _listing(content_dir)
+    folder = str(content_dir)
+    keys = [os.path.join(folder, n) for n in names]  # str(content_dir / n), without a Path each
+    seen = memo.get_many("files", keys) if memo.active else {}
+    for file, key in zip(names, keys, strict=True):
+        path = content_dir / file
+        name = f"{shown}/{file}"
+        stamp = _stamp(key) if memo.active else None
+        if stamp is not None and (hit := seen.get(key)) is not None and hit[0] == stamp:
             existing.append(_unpacked(path, hit[1]))
             continue
         try:
@@ -86,6 +91,16 @@ def read_existing(content_dir: Path, shown: str, memo: Memo | None = None
             existing.append(Existing(path, None, "", found.group(1) if found else None,
                                      frozenset()))
     return existing, problems
+
+
+def _listing(content_dir: Path) -> list[str]:
+    """The names `content_dir.glob("*.md")` finds, sorted as its paths sort (one folder:
+    by name), without making and comparing a Path per file."""
+    try:
+        with os.scandir(content_dir) as entries:
+            return sorted(e.name for e in entries if e.name.endswith(".md"))
+    except OSError:  # no folder yet, or one glob would not list either
+        return []
 
 
 def _parsed(path: Path, text: str) -> Existing:
@@ -112,21 +127,35 @@ def _unpacked(path: Path, packed: tuple) -> Existing:
 def remember(writes: list[Write], memo: Memo) -> None:
     """The files a run wrote, as the next run will find them: their text is known, so
     that run need not read them. (A person's edit in the instant between the write and
-    its stat would go unseen until the file changes again; a rewrite still checks.)"""
+    its stat would go unseen until the file changes again; a rewrite still checks.)
+
+    The next run most often plans each file from this very text and this very article
+    (the dumps did not change it): what it would write then is worked out now, while
+    the file is parsed anyway, so that run, often the first after a cold one, finds it."""
     for write in writes if memo.active else ():
         if write.status in UNCHANGED or (stamp := _stamp(write.path)) is None:
             continue
         try:
-            memo.put("files", str(write.path), (stamp, _packed(_parsed(write.path, write.text))))
+            found = _parsed(write.path, write.text)
         except frontmatter.FrontMatterError:
             continue
+        memo.put("files", str(write.path), (stamp, _packed(found)))
+        if write.article is not None:
+            text = update(found, write.article)
+            memo.put("updates", update_key(found, write.article), text if text != found.text else None)
 
 
-def _stamp(path: Path) -> tuple[int, int, int, int] | None:
+def update_key(existing: Existing, gen: Generated) -> str:
+    """All that `update` reads: the file's text, its path (a file without a valid slug
+    is known by its name) and the article."""
+    return digest(str(existing.path), existing.text, repr(gen))
+
+
+def _stamp(path: Path | str) -> tuple[int, int, int, int] | None:
     """What tells a file apart from its earlier self without reading it. The change time
     is in it because no program can set it back, as `touch -d` sets the mtime."""
     try:
-        st = path.stat()
+        st = os.stat(path)
     except OSError:
         return None
     return st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino
@@ -180,12 +209,11 @@ def plan(generated: list[Generated], existing: list[Existing], content_dir: Path
     taken_titles = {str(e.fields.get("title")) for e in existing
                     if e.fields and e.path not in drafted_paths}
     renamed, problems = dedupe_titles(drafted, taken_titles)
-    titles = {g.id: g.title for g in renamed}
 
     taken_slugs = {e.path.stem for e in existing}
-    final = [replace(gen, title=titles[gen.id]) if gen.id in titles and titles[gen.id] != gen.title
-             else gen for gen in generated if gen.id not in unparseable]  # unparseable: never overwritten
-    keys = {gen.id: digest(matches[gen.id].text, repr(gen)) for gen in final
+    final = [replace(gen, title=renamed[gen.id]) if gen.id in renamed else gen
+             for gen in generated if gen.id not in unparseable]  # unparseable: never overwritten
+    keys = {gen.id: update_key(matches[gen.id], gen) for gen in final
             if gen.id in matches} if memo.active else {}
     known = memo.get_many("updates", keys.values()) if memo.active else {}
     writes = []
@@ -194,7 +222,7 @@ def plan(generated: list[Generated], existing: list[Existing], content_dir: Path
         if match is None:
             slug = unique_slug(slugify_title(gen.title), taken_slugs)
             taken_slugs.add(slug)
-            writes.append(Write(content_dir / f"{slug}.md", render(gen, slug), "new"))
+            writes.append(Write(content_dir / f"{slug}.md", render(gen, slug), "new", None, gen))
             continue
         if match.fields.get("status") == RETIRED:
             writes.append(Write(match.path, match.text, RETIRED))  # left exactly as it is
@@ -208,7 +236,7 @@ def plan(generated: list[Generated], existing: list[Existing], content_dir: Path
                 memo.put("updates", key, text if text != match.text else None)
         status = ("kept" if match.edited else "updated") if text != match.text else \
             ("kept-unchanged" if match.edited else "unchanged")
-        writes.append(Write(match.path, text, status, match.text))
+        writes.append(Write(match.path, text, status, match.text, gen))
     return writes, problems
 
 
@@ -248,14 +276,15 @@ def update(existing: Existing, gen: Generated) -> str:
     return frontmatter.dump(fields, values["body"])
 
 
-def dedupe_titles(articles: list[Generated], taken: set[str]) -> tuple[list[Generated], list[SourceError]]:
+def dedupe_titles(articles: list[Generated], taken: set[str]) -> tuple[dict[str, str], list[SourceError]]:
     """Make every title unique across the site: a later article whose title is
-    already taken gets ` (2)`, ` (3)` … and a warning naming both places."""
+    already taken gets ` (2)`, ` (3)` … and a warning naming both places. Returns the
+    new title of each article renamed, by id (the caller makes the one copy it needs)."""
     first_at: dict[str, str] = {t: "an existing file" for t in taken}
     # Where the search for a free number resumes: titles are only ever added, so a
     # number found taken stays taken, and many articles sharing a title stay linear.
     next_number: dict[str, int] = {}
-    out, problems = [], []
+    renamed, problems = {}, []
     for article in articles:
         title = article.title
         if title in first_at:
@@ -266,13 +295,15 @@ def dedupe_titles(articles: list[Generated], taken: set[str]) -> tuple[list[Gene
             path, line = source_key(article.first_seen)
             problems.append(warning(path, line, f"title '{title}' is also inferred for "
                                                 f"{first_at[title]}; using '{candidate}'"))
-            article = replace(article, title=candidate)
-        first_at[article.title] = article.first_seen
-        out.append(article)
-    return out, problems
+            renamed[article.id] = title = candidate
+        first_at[title] = article.first_seen
+    return renamed, problems
+
+
+_TRAILING = re.compile(r"[ …]+$")
 
 
 def _numbered(title: str, n: int) -> str:
     suffix = f" ({n})"
     base = title[: MAX_TITLE - len(suffix)]
-    return re.sub(r"[ …]+$", "", base) + suffix
+    return _TRAILING.sub("", base) + suffix
