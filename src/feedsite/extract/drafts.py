@@ -127,6 +127,7 @@ class Analysis:
         vocabulary = tuple(sorted(self.vocabulary))
         memo = memo or Memo()
         self.keys = {text: digest(text) for text in dict.fromkeys(d.text for d in drafts)}
+        self._derived: dict[str, str] = {}
         found = memo.get_many("readings", self.keys.values())
         known = {text: Reading(*found[key], None) for text, key in self.keys.items() if key in found}
         rarity = (memo.get("rarity", RARITY_KEY) or {}) if memo.active else {}
@@ -143,9 +144,12 @@ class Analysis:
     def derived_key(self, text: str) -> str:
         """All that an article's derived fields are made from: its text, and its salience
         in this collection (the site's rules are in the cache's version)."""
-        salience = self.collection.salience(self.collection.readings[text])
-        return digest(self.keys[text], "\x1f".join(salience.ranked),
-                      "".join("1" if c else "0" for c in salience.close))
+        key = self._derived.get(text)
+        if key is None:  # the plan asks again, by article: worked out once
+            salience = self.collection.salience(self.collection.readings[text])
+            key = self._derived[text] = digest(self.keys[text], "\x1f".join(salience.ranked),
+                                               "".join("1" if c else "0" for c in salience.close))
+        return key
 
 
 def derive(text: str, analysis: Analysis) -> dict:
