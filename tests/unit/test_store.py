@@ -2,12 +2,15 @@
 to, which fields a person's edit keeps, and what is written where."""
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from feedsite import frontmatter
+from feedsite.cache import open_store
+from feedsite.extract.cache import FILE, TABLES, Memo
 from feedsite.extract.drafts import Generated
 from feedsite.extract.fingerprint import EDITABLE, edited_fields, fingerprint, parse
-from feedsite.extract.store import Existing, match_files, plan, render, update
+from feedsite.extract.store import Existing, match_files, plan, remember, render, update
 
 CONTENT = Path("/site/content")
 
@@ -92,3 +95,47 @@ def test_plan_writes_new_files_keeps_slugs_and_dedupes_titles():
     assert [str(p) for p in problems] == [
         "feeds/c.txt:7: warning: title '旋转式位置编码' is also inferred for an existing file; "
         "using '旋转式位置编码 (2)'"]
+
+
+def _memo(folder: Path) -> Memo:
+    store, why = open_store(folder, "test", FILE, TABLES)
+    assert store is not None, why
+    return Memo(store)
+
+
+def test_a_cached_plan_is_reused_only_for_the_same_file_name_text_and_article(tmp_path):
+    """The `updates` key covers all that `update` reads: a file without a slug is named
+    after its file, and `made_from` stands for the article's derived fields."""
+    gen = generated()
+    fields, parts = frontmatter.parse(render(gen, "rope"))
+    del fields["slug"]
+    text = frontmatter.dump(fields, parts.body)
+    memo = _memo(tmp_path)
+    plan([gen], [existing_from(text, "rope.md")], CONTENT, memo, {"a1": "k1"})
+    memo.save()
+    memo = _memo(tmp_path)
+    cases = [("rope.md", "k1", gen), ("moved.md", "k1", gen),
+             ("rope.md", "k2", generated(tags=("RoPE",)))]
+    for name, made_from, article in cases:
+        cached, _ = plan([article], [existing_from(text, name)], CONTENT, memo, {"a1": made_from})
+        uncached, _ = plan([article], [existing_from(text, name)], CONTENT)
+        assert cached[0].text == uncached[0].text
+    assert len(memo.puts["updates"]) == 2  # the first case was found, the others were not
+    memo.close()
+
+
+def test_a_file_written_is_planned_by_the_next_run_without_rendering(tmp_path):
+    content = tmp_path / "content"
+    content.mkdir()
+    gen = generated()
+    memo = _memo(tmp_path)
+    writes, _ = plan([gen], [], content, memo, {"a1": "k1"})
+    writes[0].path.write_text(writes[0].text, encoding="utf-8")
+    remember(writes, memo)
+    memo.save()
+    memo = _memo(tmp_path)
+    found = replace(existing_from(writes[0].text), path=writes[0].path)
+    again, _ = plan([gen], [found], content, memo, {"a1": "k1"})
+    assert [(w.status, w.text) for w in again] == [("unchanged", writes[0].text)]
+    assert not memo.puts["updates"]
+    memo.close()

@@ -11,7 +11,9 @@ Every entry is keyed by all that its value was made from:
   which is all that titles and tags read of the collection: an article whose salience a
   new dump changed is derived again, every other one is not;
 - `files`: a content file as read, by its path and stat (mtime, ctime, size, inode);
-- `updates`: the text a content file is rewritten to, by its old text and the article.
+- `updates`: the text a content file is rewritten to, by its path, its old text and the
+  article (its derived key, id, sources and title); a run that writes a file fills the
+  entry the next run will look for.
 
 The file belongs to one version: feedsite's code version and a digest of the rules in
 site.yaml that extraction reads (topics, tags). Entries a run did not use are dropped

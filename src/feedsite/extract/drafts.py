@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from ..config import SiteConfig
 from ..segment import segmenter
@@ -109,7 +109,7 @@ def merge(excerpts: list[Excerpt]) -> list[Draft]:
     # their whole text instead, so no two drafts ever claim the same file.
     ids = [article_id(d.text) for d in drafts]
     openings = Counter(ids)
-    return [replace(d, id=article_id(d.text, None) if openings[i] > 1 else i)
+    return [Draft(d.text, d.sources, article_id(d.text, None) if openings[i] > 1 else i)
             for d, i in zip(drafts, ids, strict=True)]
 
 
@@ -127,6 +127,7 @@ class Analysis:
         vocabulary = tuple(sorted(self.vocabulary))
         memo = memo or Memo()
         self.keys = {text: digest(text) for text in dict.fromkeys(d.text for d in drafts)}
+        self._derived: dict[str, str] = {}
         found = memo.get_many("readings", self.keys.values())
         known = {text: Reading(*found[key], None) for text, key in self.keys.items() if key in found}
         rarity = (memo.get("rarity", RARITY_KEY) or {}) if memo.active else {}
@@ -143,9 +144,12 @@ class Analysis:
     def derived_key(self, text: str) -> str:
         """All that an article's derived fields are made from: its text, and its salience
         in this collection (the site's rules are in the cache's version)."""
-        salience = self.collection.salience(self.collection.readings[text])
-        return digest(self.keys[text], "\x1f".join(salience.ranked),
-                      "".join("1" if c else "0" for c in salience.close))
+        key = self._derived.get(text)
+        if key is None:  # the plan asks again, by article: worked out once
+            salience = self.collection.salience(self.collection.readings[text])
+            key = self._derived[text] = digest(self.keys[text], "\x1f".join(salience.ranked),
+                                               "".join("1" if c else "0" for c in salience.close))
+        return key
 
 
 def derive(text: str, analysis: Analysis) -> dict:

@@ -8,19 +8,20 @@ the dumps.
 """
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
 from .. import faults, frontmatter
-from ..errors import SourceError, warning
+from ..errors import SourceError
 from ..slugs import SLUG_RE, slugify_title, unique_slug
 from ..spans import formula_fields
 from .cache import Memo, digest
-from .drafts import Generated, source_key
+from .collisions import dedupe_titles
+from .drafts import Generated
 from .fingerprint import EDITABLE, carried_over, edited_fields
-from .titles import MAX_TITLE
 
 UNCHANGED = ("unchanged", "kept-unchanged", "retired")
 RETIRED = "retired"  # `status: retired`: a person took the article out for good
@@ -45,6 +46,12 @@ class Existing:
         """The editable fields a person changed."""
         return edited_fields((self.fields or {}).get("fingerprint"), self.values())
 
+    @cached_property
+    def digest(self) -> str:
+        """Of `text`: what the cache keys a plan of this file by (kept with the file's
+        cache entry, so a run does not hash every file again)."""
+        return digest(self.text)
+
 
 @dataclass(frozen=True)
 class Write:
@@ -52,6 +59,8 @@ class Write:
     text: str
     status: str  # new, updated, unchanged, kept (edited, machine fields changed), kept-unchanged, retired
     before: str | None = None  # the text it was planned from: a rewrite needs the file to still hold it
+    article: Generated | None = None  # what the text was made from (new and rewritten files)
+    made_from: str | None = None  # the article's derived key, as `plan` was given it
 
 
 def read_existing(content_dir: Path, shown: str, memo: Memo | None = None
@@ -60,12 +69,15 @@ def read_existing(content_dir: Path, shown: str, memo: Memo | None = None
     inode) is as the cache saw it is not read again; a rewrite checks its text all the same."""
     existing, problems = [], []
     memo = memo or Memo()
-    paths = sorted(content_dir.glob("*.md")) if content_dir.is_dir() else []
-    seen = memo.get_many("files", map(str, paths)) if memo.active else {}
-    for path in paths:
-        name = f"{shown}/{path.name}"
-        stamp = _stamp(path) if memo.active else None
-        if stamp is not None and (hit := seen.get(str(path))) is not None and hit[0] == stamp:
+    names = _listing(content_dir)
+    folder = str(content_dir)
+    keys = [os.path.join(folder, n) for n in names]  # str(content_dir / n), without a Path each
+    seen = memo.get_many("files", keys) if memo.active else {}
+    for file, key in zip(names, keys, strict=True):
+        path = content_dir / file
+        name = f"{shown}/{file}"
+        stamp = _stamp(key) if memo.active else None
+        if stamp is not None and (hit := seen.get(key)) is not None and hit[0] == stamp:
             existing.append(_unpacked(path, hit[1]))
             continue
         try:
@@ -88,6 +100,16 @@ def read_existing(content_dir: Path, shown: str, memo: Memo | None = None
     return existing, problems
 
 
+def _listing(content_dir: Path) -> list[str]:
+    """The names `content_dir.glob("*.md")` finds, sorted as its paths sort (one folder:
+    by name), without making and comparing a Path per file."""
+    try:
+        with os.scandir(content_dir) as entries:
+            return sorted(e.name for e in entries if e.name.endswith(".md"))
+    except OSError:  # no folder yet, or one glob would not list either
+        return []
+
+
 def _parsed(path: Path, text: str) -> Existing:
     """Raises FrontMatterError."""
     fields, parts = frontmatter.parse(text)
@@ -98,35 +120,57 @@ def _parsed(path: Path, text: str) -> Existing:
 
 
 def _packed(e: Existing) -> tuple:
-    """An Existing as plain values for the cache (a pickled Path costs more than its file)."""
-    return e.fields, e.body, e.id, tuple(e.sources), e.text, e.edited
+    """An Existing as plain values for the cache (a pickled Path costs more than its file).
+    The body is the end of the text, so it is kept as where it starts, not stored twice."""
+    body = len(e.text) - len(e.body) if e.text.endswith(e.body) else e.body
+    return e.fields, body, e.id, tuple(e.sources), e.text, e.edited, e.digest
 
 
 def _unpacked(path: Path, packed: tuple) -> Existing:
-    fields, body, id_, sources, text, edited = packed
-    found = Existing(path, fields, body, id_, frozenset(sources), text)
-    found.__dict__["edited"] = edited  # what the cached_property would work out again
+    fields, body, id_, sources, text, edited, text_digest = packed
+    found = Existing(path, fields, text[body:] if isinstance(body, int) else body, id_,
+                     frozenset(sources), text)
+    found.__dict__["edited"] = edited  # what the cached_properties would work out again
+    found.__dict__["digest"] = text_digest
     return found
 
 
 def remember(writes: list[Write], memo: Memo) -> None:
     """The files a run wrote, as the next run will find them: their text is known, so
     that run need not read them. (A person's edit in the instant between the write and
-    its stat would go unseen until the file changes again; a rewrite still checks.)"""
+    its stat would go unseen until the file changes again; a rewrite still checks.)
+
+    The next run most often plans each file from this very text and this very article
+    (the dumps did not change it): what it would write then is worked out now, while
+    the file is parsed anyway, so that run, often the first after a cold one, finds it."""
     for write in writes if memo.active else ():
         if write.status in UNCHANGED or (stamp := _stamp(write.path)) is None:
             continue
         try:
-            memo.put("files", str(write.path), (stamp, _packed(_parsed(write.path, write.text))))
+            found = _parsed(write.path, write.text)
         except frontmatter.FrontMatterError:
             continue
+        memo.put("files", str(write.path), (stamp, _packed(found)))
+        if write.article is not None:
+            text = update(found, write.article)
+            memo.put("updates", update_key(found, write.article, write.made_from),
+                     text if text != found.text else None)
 
 
-def _stamp(path: Path) -> tuple[int, int, int, int] | None:
+def update_key(existing: Existing, gen: Generated, made_from: str | None = None) -> str:
+    """All that `update` reads: the file's text, its path (a file without a valid slug
+    is known by its name) and the article. `made_from` stands for all of the article
+    but its id, sources and deduped title (the key its derived fields are cached by),
+    so the article's body is not hashed again."""
+    article = repr((gen.id, gen.title, gen.sources)) if made_from else repr(gen)
+    return digest(str(existing.path), existing.digest, made_from or "", article)
+
+
+def _stamp(path: Path | str) -> tuple[int, int, int, int] | None:
     """What tells a file apart from its earlier self without reading it. The change time
     is in it because no program can set it back, as `touch -d` sets the mtime."""
     try:
-        st = path.stat()
+        st = os.stat(path)
     except OSError:
         return None
     return st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino
@@ -165,9 +209,11 @@ def match_files(generated: list[Generated], existing: list[Existing]) -> dict[st
 
 
 def plan(generated: list[Generated], existing: list[Existing], content_dir: Path,
-         memo: Memo | None = None) -> tuple[list[Write], list[SourceError]]:
+         memo: Memo | None = None, made_from: dict[str, str] | None = None
+         ) -> tuple[list[Write], list[SourceError]]:
     """What to write for every article. With a `memo`, a file whose text and article a
-    run has seen before gets the text it got then, without rendering it again."""
+    run has seen before gets the text it got then, without rendering it again.
+    `made_from` is, by article id, the key of what its derived fields were made from."""
     memo = memo or Memo()
     found = match_files(generated, existing)
     matches = {k: e for k, e in found.items() if e.fields is not None}
@@ -180,12 +226,12 @@ def plan(generated: list[Generated], existing: list[Existing], content_dir: Path
     taken_titles = {str(e.fields.get("title")) for e in existing
                     if e.fields and e.path not in drafted_paths}
     renamed, problems = dedupe_titles(drafted, taken_titles)
-    titles = {g.id: g.title for g in renamed}
 
     taken_slugs = {e.path.stem for e in existing}
-    final = [replace(gen, title=titles[gen.id]) if gen.id in titles and titles[gen.id] != gen.title
-             else gen for gen in generated if gen.id not in unparseable]  # unparseable: never overwritten
-    keys = {gen.id: digest(matches[gen.id].text, repr(gen)) for gen in final
+    final = [replace(gen, title=renamed[gen.id]) if gen.id in renamed else gen
+             for gen in generated if gen.id not in unparseable]  # unparseable: never overwritten
+    made_from = made_from or {}
+    keys = {gen.id: update_key(matches[gen.id], gen, made_from.get(gen.id)) for gen in final
             if gen.id in matches} if memo.active else {}
     known = memo.get_many("updates", keys.values()) if memo.active else {}
     writes = []
@@ -194,7 +240,8 @@ def plan(generated: list[Generated], existing: list[Existing], content_dir: Path
         if match is None:
             slug = unique_slug(slugify_title(gen.title), taken_slugs)
             taken_slugs.add(slug)
-            writes.append(Write(content_dir / f"{slug}.md", render(gen, slug), "new"))
+            writes.append(Write(content_dir / f"{slug}.md", render(gen, slug), "new", None, gen,
+                                made_from.get(gen.id)))
             continue
         if match.fields.get("status") == RETIRED:
             writes.append(Write(match.path, match.text, RETIRED))  # left exactly as it is
@@ -208,7 +255,7 @@ def plan(generated: list[Generated], existing: list[Existing], content_dir: Path
                 memo.put("updates", key, text if text != match.text else None)
         status = ("kept" if match.edited else "updated") if text != match.text else \
             ("kept-unchanged" if match.edited else "unchanged")
-        writes.append(Write(match.path, text, status, match.text))
+        writes.append(Write(match.path, text, status, match.text, gen, made_from.get(gen.id)))
     return writes, problems
 
 
@@ -246,33 +293,3 @@ def update(existing: Existing, gen: Generated) -> str:
     if refreshed is not None:
         fields["fingerprint"] = refreshed
     return frontmatter.dump(fields, values["body"])
-
-
-def dedupe_titles(articles: list[Generated], taken: set[str]) -> tuple[list[Generated], list[SourceError]]:
-    """Make every title unique across the site: a later article whose title is
-    already taken gets ` (2)`, ` (3)` … and a warning naming both places."""
-    first_at: dict[str, str] = {t: "an existing file" for t in taken}
-    # Where the search for a free number resumes: titles are only ever added, so a
-    # number found taken stays taken, and many articles sharing a title stay linear.
-    next_number: dict[str, int] = {}
-    out, problems = [], []
-    for article in articles:
-        title = article.title
-        if title in first_at:
-            n = next_number.get(title, 2)
-            while (candidate := _numbered(title, n)) in first_at:
-                n += 1
-            next_number[title] = n + 1
-            path, line = source_key(article.first_seen)
-            problems.append(warning(path, line, f"title '{title}' is also inferred for "
-                                                f"{first_at[title]}; using '{candidate}'"))
-            article = replace(article, title=candidate)
-        first_at[article.title] = article.first_seen
-        out.append(article)
-    return out, problems
-
-
-def _numbered(title: str, n: int) -> str:
-    suffix = f" ({n})"
-    base = title[: MAX_TITLE - len(suffix)]
-    return re.sub(r"[ …]+$", "", base) + suffix
