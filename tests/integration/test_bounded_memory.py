@@ -6,8 +6,6 @@ byte for byte the one a build holding everything writes, with the same warnings,
 one core and forked."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from conftest import copy_corpus
 from test_parallel_build import files
