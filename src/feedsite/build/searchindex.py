@@ -23,12 +23,14 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
+from collections.abc import Iterable
 from itertools import islice
 
 from .searchtext import SearchDoc, fold, fold_table, grams
 
 FORMAT = 1
 DATA_DIR = "search/data"
+CHUNK = 2 + 128  # a list entry's length at which its codes (two a posting) are joined
 TARGET_SHARD_BYTES = 6_000  # shards stay small; a query fetches one per bigram at most
 MAX_SHARDS = 4096
 IN_TITLE, IN_TAG, COUNT_SHIFT = 1, 2, 2
@@ -100,34 +102,42 @@ def search_files(docs: list[SearchDoc]) -> dict[str, str]:
     return build_index(docs)[0]
 
 
-def build_index(docs: list[SearchDoc]) -> tuple[dict[str, str], dict]:
+def build_index(docs: Iterable[SearchDoc]) -> tuple[dict[str, str], dict]:
     """The index's files, and what searchpatch.py needs to patch them later (the shard
-    count and the total size that sets it)."""
-    # Encoded as they are collected (what `encode` would give): each posting is two
-    # references to shared code strings, not a tuple of two ints, a fifth of the memory
-    # (ten million postings at 10,000 articles).
-    lists: dict[str, list] = {}  # gram -> [last id, code, code, ...]
+    count and the total size that sets it). `docs` is read once, one at a time: each
+    one's record is made as it comes, so a big site's texts are never all held."""
+    # Encoded as they are collected (what `encode` would give), and joined every CHUNK
+    # postings: a posting is then about three characters of a string, not two list
+    # references (ten million postings at 10,000 articles were 160 MB of lists).
+    lists: dict[str, list] = {}  # gram -> [last id, [joined chunks], code, code, ...]
     codes, small = _CODES, len(_CODES)
+    records = {}
     for doc_id, doc in enumerate(docs):  # ids ascend: lists stay sorted
+        records[f"{DATA_DIR}/d/{doc_id}.json"] = _json(doc_record(doc))
         for gram, value in doc_postings(doc).items():
             entry = lists.get(gram)
             if entry is None:
-                entry = lists[gram] = [-1]
+                entry = lists[gram] = [-1, []]
+            elif len(entry) >= CHUNK:
+                entry[1].append("".join(islice(entry, 2, None)))
+                del entry[2:]
             gap = doc_id - entry[0] - 1
             entry[0] = doc_id
             entry.append(codes[gap] if gap < small else varint(gap))
             entry.append(codes[value] if value < small else varint(value))
-    encoded = {gram: "".join(islice(entry, 1, None)) for gram, entry in lists.items()}
+    encoded = {gram: "".join(entry[1]) + "".join(islice(entry, 2, None)) for gram, entry in lists.items()}
     del lists
     total = sum(gram_bytes(g, p) for g, p in encoded.items())
     shards = shard_count(total)
     buckets: list[dict[str, str]] = [{} for _ in range(shards)]
     for gram, postings in encoded.items():
         buckets[fnv1a(gram) % shards][gram] = postings
+    del encoded
     files = {f"{DATA_DIR}/t/{k}.json": _json(bucket) for k, bucket in enumerate(buckets)}
-    files.update({f"{DATA_DIR}/d/{i}.json": _json(doc_record(doc)) for i, doc in enumerate(docs)})
+    del buckets
+    files.update(records)
     files[f"{DATA_DIR}/meta.json"] = meta_file({p: file_digest(t) for p, t in files.items()}, shards,
-                                               len(docs))
+                                               len(records))
     return files, {"shards": shards, "total": total}
 
 
