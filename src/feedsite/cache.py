@@ -12,16 +12,34 @@ and writes a few rows, not the whole site.
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import os
 import pickle
 import sqlite3
+from contextlib import contextmanager
 from pathlib import Path
 
 from . import __version__
 
 FOLDER = ".feedsite-cache"
 _PACKAGE = Path(__file__).resolve().parent
+
+
+@contextmanager
+def collector_paused():
+    """Python's cycle collector off while a run builds many objects that live to its
+    end (excerpts, readings, a cache's rows) and makes almost no reference cycles: left
+    on, it walks those objects again and again, a quarter of a re-extraction's time and
+    about half a second of loading a 10,000-article build cache. It runs again, as it
+    was, afterwards."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 class CacheError(Exception):

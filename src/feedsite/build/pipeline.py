@@ -7,20 +7,21 @@ either renders and writes everything.
 """
 from __future__ import annotations
 
+import gc
 import hashlib
-import tempfile
 import time
 from collections.abc import Mapping
 from contextlib import ExitStack
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
+from ..cache import collector_paused
 from ..config import SiteConfig
 from ..errors import Report, SourceError, shown_path, warning
 from ..files import Notify, exclusive
 from ..progress import Progress
 from ..urls import Urls
-from .cache import FILE, CacheError, code_version, open_store, store_version
+from .cache import CacheError, code_version
 from .commit import commit_changes
 from .content import Article, body_key, load_articles
 from .excerpts import excerpt_formulas, summary_formulas
@@ -40,7 +41,7 @@ from .pages import digest, path_collisions, plan_pages, site_context
 from .parallel import forked_each
 from .render import template_dirs
 from .searchstage import search_stage
-from .state import Backed, BuildState, load_state, persist
+from .state import Backed, BuildState, cached_state, persist, scratch_state
 from .static import asset_versions
 from .taxonomy import index_site
 from .typeset import typeset_all
@@ -174,51 +175,17 @@ def build(config: SiteConfig, out_dir: Path | None = None, strict: bool = False,
     with exclusive(out_dir, "build", wait, notify), ExitStack() as scratch:
         notes: list[SourceError] = []
         if cache is not None:
-            state, notes = _cached_state(cache, config)
+            with collector_paused():
+                state, notes = cached_state(cache, config)
+            gc.freeze()  # what was loaded lives to the end: later collections skip it
         elif state is None:
-            state = _scratch_state(scratch)
+            state = scratch_state(scratch)
         try:
             return _build(config, out_dir, strict, state, False, search, progress, tuple(notes),
                           stamp)
         finally:
             if state.store is not None:
                 state.store.close()
-
-
-def _scratch_state(scratch: ExitStack) -> BuildState:
-    """A build without a cache still keeps its rendered bodies and typeset formulas in a
-    store, a scratch one removed when the build ends: held in memory, a big site's were
-    most of the build's memory (state.Backed lets them go as they are written)."""
-    folder = Path(scratch.enter_context(tempfile.TemporaryDirectory(prefix="feedsite-scratch-")))
-    store, _ = open_store(folder, "scratch")
-    if store is None:
-        return BuildState()  # no room even for that: in memory, as before
-    scratch.callback(store.close)
-    try:
-        return replace(load_state(store), store=None)  # nothing of it is kept
-    except CacheError:
-        return BuildState()
-
-
-def _cached_state(folder: Path, config: SiteConfig) -> tuple[BuildState, list[SourceError]]:
-    """The state the cache in `folder` holds; one that cannot be read is started afresh."""
-    shown = shown_path(folder / FILE, config.root)
-    version = store_version()
-    store, why = open_store(folder, version)
-    if store is not None:
-        try:
-            return load_state(store), []
-        except CacheError as exc:
-            why = str(exc)
-            store.close()
-    store, again = open_store(folder, version, fresh=True)
-    if store is not None:
-        try:
-            state = load_state(store)  # empty, but backed: this build fills it
-        except CacheError:
-            state = BuildState(store=store)
-        return state, [warning(shown, 0, f"cache ignored: {why}; it is rebuilt")]
-    return BuildState(), [warning(shown, 0, f"cache not used: {again}; building without it")]
 
 
 def _build(config: SiteConfig, out_dir: Path, strict: bool, state: BuildState, in_place: bool,

@@ -8,10 +8,15 @@ bytes), so an edit at 10,000 articles reads a few rows, not the whole site.
 """
 from __future__ import annotations
 
+import tempfile
 from collections import Counter
-from dataclasses import dataclass, field
+from contextlib import ExitStack
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 
-from .cache import CacheError, Store
+from ..config import SiteConfig
+from ..errors import SourceError, shown_path, warning
+from .cache import FILE, CacheError, Store, open_store, store_version
 from .formulas import Formula, MathCache
 from .markdown import Rendered
 
@@ -161,3 +166,39 @@ def persist(state: BuildState) -> None:
         state.math.formulas.known |= set(formulas)
         state.math.formulas.fresh = {}
     state.dirty = set()
+
+
+def scratch_state(scratch: ExitStack) -> BuildState:
+    """A build without a cache still keeps its rendered bodies and typeset formulas in a
+    store, a scratch one removed when the build ends: held in memory, a big site's were
+    most of the build's memory (state.Backed lets them go as they are written)."""
+    folder = Path(scratch.enter_context(tempfile.TemporaryDirectory(prefix="feedsite-scratch-")))
+    store, _ = open_store(folder, "scratch")
+    if store is None:
+        return BuildState()  # no room even for that: in memory, as before
+    scratch.callback(store.close)
+    try:
+        return replace(load_state(store), store=None)  # nothing of it is kept
+    except CacheError:
+        return BuildState()
+
+
+def cached_state(folder: Path, config: SiteConfig) -> tuple[BuildState, list[SourceError]]:
+    """The state the cache in `folder` holds; one that cannot be read is started afresh."""
+    shown = shown_path(folder / FILE, config.root)
+    version = store_version()
+    store, why = open_store(folder, version)
+    if store is not None:
+        try:
+            return load_state(store), []
+        except CacheError as exc:
+            why = str(exc)
+            store.close()
+    store, again = open_store(folder, version, fresh=True)
+    if store is not None:
+        try:
+            state = load_state(store)  # empty, but backed: this build fills it
+        except CacheError:
+            state = BuildState(store=store)
+        return state, [warning(shown, 0, f"cache ignored: {why}; it is rebuilt")]
+    return BuildState(), [warning(shown, 0, f"cache not used: {again}; building without it")]

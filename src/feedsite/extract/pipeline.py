@@ -5,14 +5,13 @@ into the extractor.
 """
 from __future__ import annotations
 
-import gc
 import os
 import stat
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from .. import faults
+from ..cache import collector_paused
 from ..config import SiteConfig
 from ..errors import BuildFailed, Report, SourceError, shown_path
 from ..files import Notify, exclusive
@@ -83,31 +82,16 @@ def run(config: SiteConfig, paths: list[Path], content_dir: Path | None = None,
     _check_folder(content_dir)  # before the lock: a refused folder gets nothing beside it
     progress = progress or Progress()
     if dry_run:  # without the cache: opening it may write it
-        with _collector_paused():
+        with collector_paused():
             return _run(config, paths, content_dir, Memo(), progress, dry_run=True)
     # Inside the folder: extract writes nothing anywhere else but its cache.
     with exclusive(content_dir, "extract", wait, notify, lock=content_dir / LOCK), \
-            _collector_paused():
+            collector_paused():
         memo = open_memo(cache, config)
         try:
             return _run(config, paths, content_dir, memo, progress)
         finally:
             memo.close()
-
-
-@contextmanager
-def _collector_paused():
-    """A run builds millions of objects that live to its end (excerpts, readings, the
-    cache's rows) and makes almost no reference cycles: the cycle collector, left on,
-    walks those objects again and again, a quarter of a re-extraction's time. It runs
-    again, as it was, once the run is over."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def _check_folder(content_dir: Path) -> None:
