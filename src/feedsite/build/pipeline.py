@@ -172,14 +172,16 @@ def build(config: SiteConfig, out_dir: Path | None = None, strict: bool = False,
         return _build(config, out_dir, strict, state or BuildState(), True, search, progress, ())
     # Before the lock: a refused folder gets nothing beside it.
     check_replaceable(out_dir, inputs_of(config))
-    with exclusive(out_dir, "build", wait, notify), ExitStack() as scratch:
+    with exclusive(out_dir, "build", wait, notify), ExitStack() as cleanup:
         notes: list[SourceError] = []
         if cache is not None:
             with collector_paused():
                 state, notes = cached_state(cache, config)
-            gc.freeze()  # what was loaded lives to the end: later collections skip it
+            # What was loaded lives to the end of the build: later collections skip it.
+            gc.freeze()
+            cleanup.callback(gc.unfreeze)  # and then it is collected as usual again
         elif state is None:
-            state = scratch_state(scratch)
+            state = scratch_state(cleanup)
         try:
             return _build(config, out_dir, strict, state, False, search, progress, tuple(notes),
                           stamp)
