@@ -66,13 +66,20 @@ def cmd_build(args) -> int:
     same = None if cache is None or args.strict else unchanged.check(
         cache, command, wait=not args.no_wait, notify=say)
     if same is not None:
-        for problem in same.warnings:
-            print(problem, file=sys.stderr)
-        print(f"build: {same.pages} pages in {shown_path(same.out_dir)}/, 0 files written, "
-              f"{len(same.warnings)} warnings, {same.seconds:.2f} s; cache: {same.pages} of "
-              f"{same.pages} pages unchanged, no input changed since the last build")
-        return EXIT_OK
-    from .build import build
+        out, result = same
+    else:
+        out, result = _build(args, cache, command)
+    for problem in (*result.cache_warnings, *result.warnings):
+        print(problem, file=sys.stderr)
+    cached = f"; {result.cache}" if result.cache else ""
+    print(f"build: {result.pages} pages in {shown_path(out)}/, {result.written} files written, "
+          f"{len(result.warnings)} warnings, {result.seconds:.2f} s{cached}")
+    return EXIT_OK
+
+
+def _build(args, cache: Path | None, command: str):
+    """The build itself, when the no-change check found something to do."""
+    from .build import build, unchanged
     from .build.cache import cached_config
     from .build.render import template_dirs
 
@@ -82,14 +89,8 @@ def cmd_build(args) -> int:
     out = Path(args.out) if args.out else config.output_dir
     stamp = unchanged.take_stamp(command, tuple(map(str, (config.content_dir,
                                                            *template_dirs(config.templates_dir)))))
-    result = build(config, out, strict=args.strict, wait=not args.no_wait, notify=say, cache=cache,
-                   stamp=stamp)
-    for problem in (*result.cache_warnings, *result.warnings):
-        print(problem, file=sys.stderr)
-    cached = f"; {result.cache}" if result.cache else ""
-    print(f"build: {result.pages} pages in {shown_path(out)}/, {result.written} files written, "
-          f"{len(result.warnings)} warnings, {result.seconds:.2f} s{cached}")
-    return EXIT_OK
+    return out, build(config, out, strict=args.strict, wait=not args.no_wait, notify=say, cache=cache,
+                      stamp=stamp)
 
 
 def cmd_check(args) -> int:

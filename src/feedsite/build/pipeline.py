@@ -12,7 +12,6 @@ import hashlib
 import time
 from collections.abc import Mapping
 from contextlib import ExitStack
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..cache import collector_paused
@@ -40,6 +39,7 @@ from .outstat import intact, snapshot
 from .pages import digest, path_collisions, plan_pages, site_context
 from .parallel import forked_each
 from .render import template_dirs
+from .result import BuildResult
 from .searchstage import search_stage
 from .state import Backed, BuildState, cached_state, persist, scratch_state
 from .static import asset_versions
@@ -49,17 +49,6 @@ from .unchanged import Stamp
 from .writepages import render_pages, write_pages
 
 __all__ = ["BuildResult", "BuildState", "build", "render_bodies", "typeset_formulas"]
-
-
-@dataclass(frozen=True)
-class BuildResult:
-    written: int
-    pages: int
-    warnings: tuple[SourceError, ...]
-    seconds: float
-    changed: tuple[str, ...]  # output paths rewritten (for the preview's reload)
-    cache: str = ""  # what the cache gave, in words ("" without one)
-    cache_warnings: tuple[SourceError, ...] = ()  # a cache that could not be used: never fatal
 
 
 def _templates_digest(config: SiteConfig) -> str:

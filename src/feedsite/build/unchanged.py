@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..cache import CacheError
-from ..errors import SourceError
 from ..files import Notify, exclusive
 from .cache import FILE, open_store, store_version
 from .outstat import intact, leftovers
+from .result import BuildResult
 
 # Content newer than this may still change within its mtime's tick (content.py's RACY_NS):
 # a build that read it records no stamp, so the next one looks again.
@@ -39,15 +39,6 @@ class Stamp:
     command: str
     folders: tuple[str, ...]
     listing: str | None
-
-
-@dataclass(frozen=True)
-class Unchanged:
-    """The last build's outcome, returned again when nothing changed since."""
-    out_dir: Path
-    pages: int
-    warnings: tuple[SourceError, ...]
-    seconds: float
 
 
 def command_digest(config_path: Path, arguments: tuple) -> str:
@@ -97,8 +88,9 @@ def take_stamp(command: str, folders: tuple[str, ...]) -> Stamp:
 
 
 def check(cache_folder: Path, command: str, wait: bool = True, notify: Notify | None = None
-          ) -> Unchanged | None:
-    """The last build's outcome if nothing changed since it; None means build. The
+          ) -> tuple[Path, BuildResult] | None:
+    """The output folder and the last build's outcome if nothing changed since it; None
+    means build. The
     output's lock is held while looking, so a build under way is waited for first."""
     started = time.perf_counter()
     recorded = _recorded(cache_folder)
@@ -114,7 +106,8 @@ def check(cache_folder: Path, command: str, wait: bool = True, notify: Notify | 
                 or leftovers(Path(out_dir))  # a killed build's: the build tidies them
                 or not intact(Path(out_dir), outputs)):
             return None
-    return Unchanged(Path(out_dir), pages, warnings, time.perf_counter() - started)
+    said = f"cache: {pages} of {pages} pages unchanged, no input changed since the last build"
+    return Path(out_dir), BuildResult(0, pages, warnings, time.perf_counter() - started, (), said)
 
 
 def _recorded(cache_folder: Path) -> tuple | None:
