@@ -9,6 +9,7 @@ excerpt before it, and so does a formula the feed cut off.
 """
 from __future__ import annotations
 
+import functools
 import html
 import re
 from dataclasses import dataclass
@@ -52,8 +53,15 @@ def excerpt(article: Article, body_html: str, cache: MathCache, limit: int = EXC
     characters (a formula counts as the characters of its text)."""
     if article.summary:
         return Excerpt(tuple(_summary_pieces(article.summary)), more=False)
-    pieces = _tidy(_body_pieces(_HEADING.sub(" ", body_html)), article.title)
-    return _cut(pieces, cache, limit)
+    return _cut(_opening(body_html, article.title), cache, limit)
+
+
+@functools.lru_cache(maxsize=512)
+def _opening(body_html: str, title: str) -> tuple:
+    """The body's text and formulas, tidied: the same every time a card of the article
+    is shown, and a card shows on up to a dozen pages; the preview shows the same
+    cards on every rebuild. (A cut depends on the typeset formulas, so it is not kept.)"""
+    return tuple(_tidy(_body_pieces(_HEADING.sub(" ", body_html)), title))
 
 
 def _summary_pieces(summary: str):
@@ -97,7 +105,7 @@ def _tidy(pieces: list, title: str) -> list:
     return [p for p in out if p != ""]
 
 
-def _cut(pieces: list, cache: MathCache, limit: int) -> Excerpt:
+def _cut(pieces: tuple, cache: MathCache, limit: int) -> Excerpt:
     out: list = []
     used = 0
     more = False

@@ -39,6 +39,7 @@ class Page:
     template: str
     key: str  # digest of every input of the page's view model
     make: Callable[[], dict] = field(repr=False, compare=False)  # builds `context`
+    shows: tuple[str, ...] = ()  # slugs of the articles it shows (their digests are in `key`)
     listed: bool = True  # in the sitemap
     origin: tuple[str, int] = ("site.yaml", 0)  # the file (and line) that asked for the page
     noindex: bool = False  # kept out of search engines: no canonical URL either
@@ -110,10 +111,14 @@ def chunks(slugs: tuple[str, ...], size: int = LIST_PAGE) -> list[tuple[str, ...
 
 def plan_pages(config: SiteConfig, index: SiteIndex, rendered: dict[str, Rendered],
                urls: Urls, math: MathCache, sources: dict[str, str] | None = None,
-               common: str = "") -> list[Page]:
+               common: str = "", only: frozenset[str] | set[str] | None = None) -> list[Page]:
     """`sources` gives each article's digest (of its file), `common` a digest of what
     every page depends on (site context, templates, settings, code); without them
-    (tests) keys are still computed, from the articles themselves."""
+    (tests) keys are still computed, from the articles themselves.
+
+    `only` (URLs): plan just those pages, for a build that knows which pages an edit
+    touches (replan.py); a page's key and view are the same as in a whole plan. The
+    sitemap, made from every page, is planned only in a whole plan."""
     views = ViewBuilder(index, urls, rendered, math)
     base = urls.base_path
     pages: list[Page] = []
@@ -122,16 +127,22 @@ def plan_pages(config: SiteConfig, index: SiteIndex, rendered: dict[str, Rendere
         sources = {a.slug: digest(a) for a in index.articles}
     # Cards show tag links: every tag's slug is an input of every card.
     common = digest(common, math.version, tuple((t.name, t.slug) for t in index.tags))
-    src = lambda slugs: tuple(sources[s] for s in slugs)  # noqa: E731
+    wanted = (lambda url: True) if only is None else only.__contains__  # noqa: E731
 
-    def add(url: str, template: str, key: tuple, make: Callable[[], dict], listed: bool = True,
-            origin=("site.yaml", 0), noindex=False, lastmod: str = "") -> None:
+    def add(url: str, template: str, key: tuple, make: Callable[[], dict], shows: tuple[str, ...] = (),
+            listed: bool = True, origin=("site.yaml", 0), noindex=False, lastmod: str = "") -> None:
+        """`key` holds the page's own inputs; `shows`, the slugs of the articles it shows,
+        whose files' digests are inputs too."""
+        if not wanted(url):
+            return
+
         def context() -> dict:
             found = make()
             found["math_css"] = "" if template.endswith(".xml") else math_css(found, math, font_url)
             return found
-        pages.append(Page(output_path(url, base), url, template, digest(common, template, url, key),
-                          context, listed, origin, noindex, lastmod))
+        inputs = digest(common, template, url, key, tuple(sources[s] for s in shows))
+        pages.append(Page(output_path(url, base), url, template, inputs, context, shows, listed,
+                          origin, noindex, lastmod))
 
     def newest(slugs) -> str:
         return max((index.article(s).date for s in slugs), default="")
@@ -141,36 +152,41 @@ def plan_pages(config: SiteConfig, index: SiteIndex, rendered: dict[str, Rendere
     latest = tuple(a.slug for a in index.articles[: config.latest_count])
     everything = tuple(a.slug for a in index.articles)
     last = newest(everything)
-    add(urls.home(), "index.html", (topics, cloud, src(latest), len(everything), last),
+    add(urls.home(), "index.html", (topics, cloud, len(everything), last),
         lambda: dict(title=config.title, description=config.description, topics=topics,
                      latest=tuple(map(views.card, latest)), cloud=cloud, total=len(everything)),
-        lastmod=last)
+        latest, lastmod=last)
     topic_list = tuple((t, t.articles[:TOPIC_PREVIEW]) for t in index.topics)
     add(urls.topics(), "topics.html",
-        (tuple((t.slug, t.name, t.description, len(t.articles), src(first))
-               for t, first in topic_list), last),
+        (tuple((t.slug, t.name, t.description, len(t.articles)) for t, _ in topic_list), last),
         lambda: dict(title="主题", description="全部主题:" + "、".join(
             f"{t.name}({len(t.articles)} 篇)" for t in index.topics) + "。",
             topics=tuple((views.topic_link(t.slug), t.description, len(t.articles),
                           tuple(map(views.card, first))) for t, first in topic_list)),
-        lastmod=last)
+        tuple(s for _, first in topic_list for s in first), lastmod=last)
     for topic in index.topics:
         parts = chunks(topic.articles)
+        # The topic by its own fields and size: its article list is in the pages' shows.
+        about = (topic.slug, topic.name, topic.description, len(topic.articles))
         for number, part in enumerate(parts, 1):
+            if not wanted(urls.page(urls.topic(topic.slug), number)):
+                continue
             pager = views.pager(urls.topic(topic.slug), number, len(parts))
             title = topic.name if number == 1 else f"{topic.name}(第 {number} 页)"
-            add(pager.url, "topic.html", (topic, title, src(part), number, len(parts)),
+            add(pager.url, "topic.html", (about, title, number, len(parts)),
                 lambda topic=topic, part=part, pager=pager, title=title: dict(
                     title=title,
                     description=topic.description or f"{topic.name}:{len(topic.articles)} 篇笔记。",
                     topic=topic, total=len(topic.articles), cards=tuple(map(views.card, part)), pager=pager),
-                lastmod=newest(part))
+                part, lastmod=newest(part))
     for article in index.articles:
-        slug, around = article.slug, index.neighbours_of(article.slug)
-        around_titles = tuple(index.article(s).title if s else "" for s in (around.previous, around.next))
-        add(urls.article(slug), "article.html", (sources[slug], around, around_titles, src(around.related)),
-            functools.partial(_article_context, views, slug),
-            origin=(article.path, article.line("slug")), lastmod=article.date)
+        slug = article.slug
+        if wanted(urls.article(slug)):
+            around = index.neighbours_of(slug)
+            around_titles = tuple(index.article(s).title if s else "" for s in (around.previous, around.next))
+            add(urls.article(slug), "article.html", (around, around_titles),
+                functools.partial(_article_context, views, slug), (slug, *around.related),
+                origin=(article.path, article.line("slug")), lastmod=article.date)
         # Published URLs do not break: each old slug redirects to the article.
         for alias in article.aliases:
             add(urls.article(alias), "redirect.html", (article.title, slug),
@@ -181,17 +197,23 @@ def plan_pages(config: SiteConfig, index: SiteIndex, rendered: dict[str, Rendere
     add(urls.tags(), "tags.html", (cloud, last),
         lambda: dict(title="标签", description=tags_description, cloud=cloud), lastmod=last)
     for tag in index.tags:
+        parts = chunks(tag.articles)
+        if only is not None and not any(wanted(urls.page(urls.tag(tag.slug), n))
+                                        for n in range(1, len(parts) + 1)):
+            continue
         first = index.article(tag.articles[0])
         description = tag_description(tag.name, [index.article(s).title for s in tag.articles])
-        link, parts = views.tag_link(tag), chunks(tag.articles)
+        link = views.tag_link(tag)
         for number, part in enumerate(parts, 1):
+            if not wanted(urls.page(urls.tag(tag.slug), number)):
+                continue
             pager = views.pager(urls.tag(tag.slug), number, len(parts))
             title = f"标签:{tag.name}" + ("" if number == 1 else f"(第 {number} 页)")
-            add(pager.url, "tag.html", (link, title, description, src(part), number, len(parts)),
+            add(pager.url, "tag.html", (link, title, description, number, len(parts)),
                 lambda part=part, link=link, pager=pager, title=title, description=description: dict(
                     title=title, description=description, tag=link,
                     cards=tuple(map(views.card, part)), pager=pager),
-                origin=(first.path, first.line("tags")), lastmod=newest(part))
+                part, origin=(first.path, first.line("tags")), lastmod=newest(part))
     # A search page has nothing of its own to index; the 404 page must not be indexed.
     add(urls.search(), "search.html", (), lambda: dict(
         title="搜索", description=f"在{config.title}的全部笔记中搜索。"), listed=False)
@@ -199,13 +221,14 @@ def plan_pages(config: SiteConfig, index: SiteIndex, rendered: dict[str, Rendere
         title="页面不存在", description="没有找到这个地址。"), listed=False, noindex=True)
     # Entry ids come from the article's stable id, not its URL, so a new slug is not a new entry.
     feed = index.articles[:ATOM_ENTRIES]
-    add(urls.file("atom.xml"), "atom.xml", src(a.slug for a in feed), lambda: dict(
+    add(urls.file("atom.xml"), "atom.xml", (), lambda: dict(
         title=config.title, entries=tuple((views.card(a.slug), a.date or config.updated, a.date,
                                            views.article(a.slug).feed_html, a.entry_id) for a in feed)),
-        listed=False)
-    listed = tuple((p.url, p.lastmod) for p in pages if p.listed and not p.noindex)
-    add(urls.file("sitemap.xml"), "sitemap.xml", listed, lambda: dict(title="sitemap", urls=listed),
-        listed=False)
+        tuple(a.slug for a in feed), listed=False)
+    if only is None:
+        listed = tuple((p.url, p.lastmod) for p in pages if p.listed and not p.noindex)
+        add(urls.file("sitemap.xml"), "sitemap.xml", listed, lambda: dict(title="sitemap", urls=listed),
+            listed=False)
     add(urls.file("robots.txt"), "robots.txt", (), lambda: dict(title="robots"), listed=False)
     return pages
 

@@ -37,6 +37,7 @@ from .output import (
 )
 from .outstat import intact, snapshot
 from .pages import digest, path_collisions, plan_pages, site_context
+from . import replan
 from .parallel import forked_each
 from .render import template_dirs
 from .result import BuildResult
@@ -199,10 +200,7 @@ def _build(config: SiteConfig, out_dir: Path, strict: bool, state: BuildState, i
     # An article's page inputs are its file's digest (content.py): digesting every
     # Article again, bodies and all, was a third of a no-change build's page planning.
     sources = {a.slug: a.digest or digest(a) for a in index.articles}
-    pages = plan_pages(config, index, rendered, urls, state.math, sources,
-                       common=digest(code_version(), _settings(config), templates, site))
-    report.extend(path_collisions(pages))
-    report.raise_if_errors(strict)
+    common = digest(code_version(), _settings(config), templates, site, state.math.version)
 
     # Write only what changed: in the preview's folder, or in a folder the last cached
     # build left exactly as it was (and then only for an edit's share of the pages).
@@ -210,16 +208,27 @@ def _build(config: SiteConfig, out_dir: Path, strict: bool, state: BuildState, i
                                and state.out_dir == str(out_dir) and (out_dir / MARKER).is_file()
                                and intact(out_dir, state.outputs))
     previous = state.page_digests if incremental else {}
+    # Pages that show no edited article keep the keys they had (replan.py): in a folder
+    # that holds them, only the edited articles' pages are planned.
+    found = replan.touched(state.plan, common, index.articles, sources) if incremental else None
+    pages, plan = _plan(config, index, rendered, urls, state, sources, common, found)
+    report.extend(path_collisions(pages))
+    report.raise_if_errors(strict)
     todo = [p for p in pages if previous.get(p.path) != p.key]
-    if incremental and not in_place and len(todo) > max(64, len(pages) // 20):
-        incremental, previous, todo = False, {}, pages  # a whole new site: staged and swapped
-    state.hits["pages"] = len(pages) - len(todo)
-    keys = {p.path: p.key for p in pages}
+    if incremental and not in_place and len(todo) > max(64, len(plan.keys) // 20):
+        # A whole new site: staged and swapped, every page written.
+        incremental, previous = False, {}
+        if found is not None:
+            pages, plan = _plan(config, index, rendered, urls, state, sources, common, None)
+        todo = pages
+    total = len(plan.keys)
+    state.hits["pages"] = total - len(todo)
+    keys = dict(plan.keys)
     changed_index = (search_stage(index, rendered, urls, state, previous, keys, out_dir)
                      if search else {})
 
     if in_place or incremental:  # an edit's share of the pages: held, then written
-        texts = render_pages(config, todo, site, report, progress)
+        texts = render_pages(config, todo, site, report, progress, state.compiled)
         report.raise_if_errors(strict)
         texts.update(changed_index)
         if in_place:
@@ -233,7 +242,7 @@ def _build(config: SiteConfig, out_dir: Path, strict: bool, state: BuildState, i
         written = []
 
         def stage_pages(stage: Path) -> None:
-            written.extend(write_pages(config, todo, site, report, progress, stage))
+            written.extend(write_pages(config, todo, site, report, progress, stage, state.compiled))
             report.raise_if_errors(strict)  # before the swap: the old site stays
             write_files(stage, changed_index)
             written.extend(changed_index)
@@ -241,9 +250,9 @@ def _build(config: SiteConfig, out_dir: Path, strict: bool, state: BuildState, i
         write_swapped(config, out_dir, stage_pages, check_links=strict)
         written.sort()
         state.outputs = snapshot(out_dir) if state.store is not None else {}
-    state.templates, state.page_digests, state.out_dir = templates, keys, str(out_dir)
+    state.templates, state.page_digests, state.out_dir, state.plan = templates, keys, str(out_dir), plan
     # Only a build that searched: the CLI's always does, and its check replays this one.
-    state.unchanged = (stamp, str(out_dir), len(pages), tuple(report.warnings)) \
+    state.unchanged = (stamp, str(out_dir), total, tuple(report.warnings)) \
         if stamp is not None and search and not in_place else ()
     if state.store is not None:
         try:
@@ -251,9 +260,18 @@ def _build(config: SiteConfig, out_dir: Path, strict: bool, state: BuildState, i
         except CacheError as exc:
             cache_notes += (warning(shown_path(state.store.path, config.root), 0,
                                     f"cache not saved: {exc}; the next build starts without it"),)
-    return BuildResult(len(written), len(pages), tuple(report.warnings),
+    return BuildResult(len(written), total, tuple(report.warnings),
                        time.perf_counter() - started, tuple(written),
-                       _hits(state, len(pages)) if state.store is not None else "", cache_notes)
+                       _hits(state, total) if state.store is not None else "", cache_notes)
+
+
+def _plan(config, index, rendered, urls, state, sources, common, found) -> tuple[list, replan.Plan]:
+    """The pages to consider, and the plan the next build starts from: every page, or
+    (`found`, from replan.touched) only those that show an edited article."""
+    only, changed = found if found is not None else (None, None)
+    pages = plan_pages(config, index, rendered, urls, state.math, sources, common, only)
+    before = state.plan if found is not None else None
+    return pages, replan.record(common, index.articles, sources, pages, before, changed)
 
 
 def _hits(state: BuildState, pages: int) -> str:

@@ -19,6 +19,7 @@ from ..errors import SourceError, shown_path, warning
 from .cache import FILE, CacheError, Store, open_store, store_version
 from .formulas import Formula, MathCache
 from .markdown import Rendered
+from .replan import Plan
 
 
 def formula_key(formula: Formula) -> str:
@@ -120,6 +121,8 @@ class BuildState:
     outputs: dict = field(default_factory=dict)
     search: dict = field(default_factory=dict)  # searchindex's state, for incremental updates
     neighbours: dict = field(default_factory=dict)  # taxonomy's memo of neighbours and related
+    plan: Plan | None = None  # what the last build planned (replan.py)
+    compiled: dict = field(default_factory=dict)  # compiled templates (render.KeptBytecode)
     store: Store | None = None
     hits: Counter = field(default_factory=Counter)  # this build's cache hits, by kind
     dirty: set = field(default_factory=set)  # parsed/notes keys changed this build
@@ -138,7 +141,8 @@ def load_state(store: Store) -> BuildState:
         page_digests=meta.get("pages", {}), templates=meta.get("templates", ""),
         math=math, notes=store.all("notes"), out_dir=meta.get("out", ""),
         outputs=meta.get("outputs", {}), search=meta.get("search", {}),
-        neighbours=meta.get("neighbours", {}), store=store)
+        neighbours=meta.get("neighbours", {}), plan=meta.get("plan"),
+        compiled=meta.get("compiled", {}), store=store)
 
 
 def persist(state: BuildState) -> None:
@@ -157,7 +161,8 @@ def persist(state: BuildState) -> None:
          "meta": {"math": (state.math.version, state.math.base, state.math.font_base),
                   "templates": state.templates, "out": state.out_dir, "search": state.search,
                   "neighbours": state.neighbours, "pages": state.page_digests,
-                  "outputs": state.outputs, "unchanged": state.unchanged}},
+                  "outputs": state.outputs, "unchanged": state.unchanged, "plan": state.plan,
+                  "compiled": state.compiled}},
         {"parsed": store.keys("parsed") - set(state.parsed)})
     if isinstance(state.rendered, Backed):
         state.rendered.known |= set(rendered)

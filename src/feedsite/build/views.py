@@ -5,6 +5,7 @@ tell whether a page's inputs changed by comparing them, and skip it if not.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, replace
 from posixpath import basename
@@ -103,6 +104,7 @@ class ArticleView:
     formulas: tuple[Formula, ...]  # every formula the page shows, for its math CSS
 
 
+@functools.lru_cache(maxsize=512)  # a card shows on many pages, and on every preview rebuild
 def reading_length(body: str) -> Length:
     """Chinese is read by characters (about 400 a minute), other text by words."""
     # Counted on the Markdown itself: its markup and escapes hold no Han or word letters.

@@ -23,9 +23,9 @@ class PageRenderer:
     """Renders one page with the site's templates; the environment is made (and every
     template compiled) once, before any worker forks, so each child has them already."""
 
-    def __init__(self, config: SiteConfig, site: dict, pages: list[Page]):
+    def __init__(self, config: SiteConfig, site: dict, pages: list[Page], compiled: dict | None = None):
         self.config, self.site = config, site
-        self.env = make_env(config.templates_dir)
+        self.env = make_env(config.templates_dir, compiled)
         self.env.globals["asset_url"] = asset_url
         self.root: Path | None = None  # set: pages are written under it, not returned
         for name in sorted({p.template for p in pages}):
@@ -49,19 +49,21 @@ class PageRenderer:
 
 
 def render_pages(config: SiteConfig, pages: list[Page], site: dict, report: Report,
-                 progress: Progress) -> dict[str, str]:
-    """path -> text of every page that rendered; template problems go to `report`."""
-    return dict(_render(config, pages, site, report, progress, None))
+                 progress: Progress, compiled: dict | None = None) -> dict[str, str]:
+    """path -> text of every page that rendered; template problems go to `report`.
+    `compiled` keeps the compiled templates for the next build (render.KeptBytecode)."""
+    return dict(_render(config, pages, site, report, progress, None, compiled))
 
 
 def write_pages(config: SiteConfig, pages: list[Page], site: dict, report: Report,
-                progress: Progress, root: Path) -> list[str]:
+                progress: Progress, root: Path, compiled: dict | None = None) -> list[str]:
     """Render every page into `root`; the paths written. An OSError names its file."""
-    return [path for path, _ in _render(config, pages, site, report, progress, root)]
+    return [path for path, _ in _render(config, pages, site, report, progress, root, compiled)]
 
 
-def _render(config, pages, site, report, progress, root: Path | None) -> list[tuple[str, str | None]]:
-    renderer = PageRenderer(config, site, pages)
+def _render(config, pages, site, report, progress, root: Path | None, compiled
+            ) -> list[tuple[str, str | None]]:
+    renderer = PageRenderer(config, site, pages, compiled)
     renderer.root = root
     done = forked_map(renderer, pages, progress, "pages")
     _report_templates(pages, done, report)
