@@ -20,6 +20,7 @@ from ..errors import Report, SourceError, shown_path, warning
 from ..files import Notify, exclusive
 from ..progress import Progress
 from ..urls import Urls
+from . import replan
 from .cache import CacheError, code_version
 from .commit import commit_changes
 from .content import Article, body_key, load_articles
@@ -37,7 +38,6 @@ from .output import (
 )
 from .outstat import intact, snapshot
 from .pages import digest, path_collisions, plan_pages, site_context
-from . import replan
 from .parallel import forked_each
 from .render import template_dirs
 from .result import BuildResult

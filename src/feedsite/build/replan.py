@@ -42,7 +42,7 @@ def touched(plan: Plan | None, common: str, articles: tuple[Article, ...],
     that changed; None when the site's shape changed (or nothing was recorded): plan all."""
     if plan is None or plan.common != common or len(articles) != len(plan.order):
         return None
-    if any(a.slug != slug for a, slug in zip(articles, plan.order)):
+    if any(a.slug != slug for a, slug in zip(articles, plan.order, strict=True)):
         return None
     changed = {a.slug: shape_of(a) for a in articles if plan.sources.get(a.slug) != sources[a.slug]}
     if any(plan.shapes.get(slug) != shape for slug, shape in changed.items()):
