@@ -13,6 +13,8 @@ import os
 import pickle
 import re
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -99,6 +101,19 @@ def test_one_body_edited(site):
     assert 0 < written(summary) < 40, summary
     built = assert_as_clean(site)
     assert "缓存测试新增的一段话" in built["articles/rnn/index.html"].decode()
+
+
+def test_a_body_edit_with_known_headings_slugs_nothing_again(site):
+    """Heading anchors of an edited body come from earlier renders: the build does not
+    load pypinyin (a third of an edit's time), and the page is as a clean build's."""
+    edit(site / "content/rnn.md", "## 概述\n", "## 概述\n\n又一段新的话。\n")
+    probe = ("import sys\nfrom feedsite.cli import main\nassert main(['build']) == 0\n"
+             "print('pypinyin loaded:', 'pypinyin' in sys.modules)\n")
+    result = subprocess.run([sys.executable, "-c", probe], cwd=site, capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "pypinyin loaded: False" in result.stdout and written(result.stdout) > 0, result.stdout
+    assert_as_clean(site)
 
 
 def test_title_edited_reaches_cards_neighbours_and_tags(site):

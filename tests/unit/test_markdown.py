@@ -107,6 +107,19 @@ def test_chinese_headings_get_unique_pinyin_anchors_and_toc():
         (2, "题目", "ti-mu"), (3, "示例 1:", "shi-li-1"), (2, "题目", "ti-mu-2"), (2, "题目", "ti-mu-3")]
 
 
+def test_heading_slugs_of_an_earlier_render_are_used_as_they_were():
+    body = "# 总标题\n\n## 题目\n\n正文\n\n#### 细节\n\n## 题目"
+    first = render_markdown(body)
+    assert first.anchors == (("总标题", "zong-biao-ti"), ("题目", "ti-mu"), ("细节", "xi-jie"),
+                             ("题目", "ti-mu"))
+    assert render_markdown(body, anchors=dict(first.anchors)) == first
+    # What is known is taken as it is (a stale entry could only come from another
+    # code version, whose cache is never read), and still made unique.
+    again = render_markdown(body, anchors={"题目": "known", "细节": "kept"})
+    assert '<h2 id="known">题目</h2>' in again.html and '<h2 id="known-2">题目</h2>' in again.html
+    assert '<h4 id="kept">细节</h4>' in again.html and '<h1 id="zong-biao-ti">' in again.html
+
+
 def test_restored_leetcode_excerpt_has_section_anchors():
     body = restore("76. 最小覆盖子串 题目 给定两个字符串 s 和 t 。 示例 1: 输入:s = \"a\" 提示: 无")
     out = render_markdown(body, "76. 最小覆盖子串")

