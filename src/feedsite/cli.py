@@ -63,12 +63,12 @@ def cmd_build(args) -> int:
     cache = None if args.no_cache else Path(args.config).parent.resolve() / CACHE_FOLDER
     command = unchanged.command_digest(Path(args.config), (args.out, args.base_url))
     # --strict also checks every link, so it always builds.
-    same = None if cache is None or args.strict else unchanged.check(
+    same, seen = (None, None) if cache is None or args.strict else unchanged.check(
         cache, command, wait=not args.no_wait, notify=say)
     if same is not None:
         out, result = same
     else:
-        out, result = _build(args, cache, command)
+        out, result = _build(args, cache, command, seen)
     for problem in (*result.cache_warnings, *result.warnings):
         print(problem, file=sys.stderr)
     cached = f"; {result.cache}" if result.cache else ""
@@ -77,8 +77,9 @@ def cmd_build(args) -> int:
     return EXIT_OK
 
 
-def _build(args, cache: Path | None, command: str):
-    """The build itself, when the no-change check found something to do."""
+def _build(args, cache: Path | None, command: str, seen=None):
+    """The build itself, when the no-change check found something to do (`seen`: the
+    stamp of the inputs the check took, if it took one)."""
     from .build import build, unchanged
     from .build.cache import cached_config
     from .build.render import template_dirs
@@ -88,7 +89,7 @@ def _build(args, cache: Path | None, command: str):
         config = dataclasses.replace(config, base_url=args.base_url)
     out = Path(args.out) if args.out else config.output_dir
     stamp = unchanged.take_stamp(command, tuple(map(str, (config.content_dir,
-                                                           *template_dirs(config.templates_dir)))))
+                                                           *template_dirs(config.templates_dir)))), seen)
     return out, build(config, out, strict=args.strict, wait=not args.no_wait, notify=say, cache=cache,
                       stamp=stamp)
 
