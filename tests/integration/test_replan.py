@@ -8,15 +8,19 @@ the pages that show the article.
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import pytest
 from conftest import CONTENT
+from test_build_cache import edit, tree
 
-from feedsite.build import replan
+from feedsite.build import build, replan
 from feedsite.build.content import load_articles
 from feedsite.build.formulas import MathCache
 from feedsite.build.pages import digest, plan_pages
 from feedsite.build.taxonomy import index_site
+from feedsite.config import load_config
+from feedsite.serve.preview import Preview
 from feedsite.urls import Urls
 
 
@@ -114,3 +118,30 @@ def test_the_shape_counts_every_field_but_the_text():
     assert {"body", "digest", "body_digest"}.isdisjoint(replan._SHAPE)
     fields = {f.name for f in dataclasses.fields(replan.Article)}
     assert fields - set(replan._SHAPE) == {"body", "digest", "body_digest"}
+
+
+def test_the_preview_after_each_kind_of_edit_is_a_clean_build(project):
+    """The preview keeps its state and plans only touched pages; after every edit its
+    folder must hold exactly what a clean build of the same inputs writes."""
+    origin = "http://127.0.0.1:8000/"
+    preview = Preview(project / "site.yaml", origin, project / "preview")
+    assert preview.rebuild() and not preview.problems
+    content = project / "content"
+    newest = index_site(load_config(project / "site.yaml"),
+                        load_articles(load_config(project / "site.yaml"), "content", {})[0]).articles[0]
+    edits = [
+        lambda: edit(content / "rnn.md", "## 概述\n", "## 概述\n\n预览里新加的一段。\n"),
+        lambda: edit(content / Path(newest.path).name, "\n---\n", "\n---\n\n最新一篇的开头。\n"),
+        lambda: edit(content / "rnn.md", "title: RNN", "title: 循环神经网络 RNN"),
+        lambda: edit(content / "rnn.md", "tags:\n", "tags:\n- 新标签\n"),
+        lambda: (content / "rnn.md").unlink(),
+    ]
+    for number, change in enumerate(edits):
+        change()
+        assert preview.rebuild() and not preview.problems, preview.problems
+        config = dataclasses.replace(load_config(project / "site.yaml"), base_url=origin)
+        clean = project / f"clean-{number}"
+        build(config, clean)
+        built, expected = tree(project / "preview"), tree(clean)
+        assert sorted(built) == sorted(expected), number
+        assert [p for p in expected if built[p] != expected[p]] == [], number
