@@ -18,6 +18,7 @@ import hashlib
 import os
 import pickle
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -98,11 +99,12 @@ def check(cache_folder: Path, command: str, wait: bool = True, notify: Notify | 
     at 10,000 articles). The output's lock is held while looking, so a build under way is
     waited for first."""
     started = time.perf_counter()
-    recorded = _recorded(cache_folder, "unchanged")
+    with _store(cache_folder) as store:
+        recorded = _row(store, "unchanged")
     if not recorded or recorded[0].command != command:
         return None, None
-    with exclusive(Path(recorded[1]), "build", wait, notify):
-        recorded = _recorded(cache_folder, "unchanged")  # as a build we waited for left it
+    with exclusive(Path(recorded[1]), "build", wait, notify), _store(cache_folder) as store:
+        recorded = _row(store, "unchanged")  # as a build we waited for left it
         if not recorded or recorded[0].command != command:
             return None, None
         stamp, out_dir, pages, warnings = recorded
@@ -110,23 +112,29 @@ def check(cache_folder: Path, command: str, wait: bool = True, notify: Notify | 
         # The output's stats (37,000 at 10,000 articles) are read only if the inputs match.
         if (stamp.listing is None or now.listing != stamp.listing
                 or leftovers(Path(out_dir))  # a killed build's: the build tidies them
-                or not intact(Path(out_dir), _recorded(cache_folder, "outputs"))):
+                or not intact(Path(out_dir), _row(store, "outputs"))):
             return None, now
     said = f"cache: {pages} of {pages} pages unchanged, no input changed since the last build"
     return (Path(out_dir), BuildResult(0, pages, warnings, time.perf_counter() - started, (), said)), now
 
 
-def _recorded(cache_folder: Path, name: str):
-    """The last build's record `name` (its stamp record, or its output's stats), if the
-    cache holds one; None or empty otherwise."""
-    if not (cache_folder / FILE).is_file():
-        return None  # no cache yet: the build makes one, not this look
-    store, _ = open_store(cache_folder, store_version())
+@contextmanager
+def _store(cache_folder: Path):
+    """The build store, open while the check looks; None if there is none yet (the
+    build makes one, not this look) or it cannot be opened."""
+    store = open_store(cache_folder, store_version())[0] if (cache_folder / FILE).is_file() else None
+    try:
+        yield store
+    finally:
+        if store is not None:
+            store.close()
+
+
+def _row(store, name: str):
+    """The last build's record `name` (its stamp record, or its output's stats), or None."""
     if store is None:
         return None
     try:
         return store.get("meta", name)
     except CacheError:
         return None
-    finally:
-        store.close()
