@@ -46,6 +46,19 @@ class CacheError(Exception):
     """The cache cannot be used; the message says why, in words."""
 
 
+class CacheBusy(CacheError):
+    """Another process held the store's write lock longer than this one would wait: the
+    store is sound, so it is left as it is, never started afresh."""
+
+
+# SQLite's own default: how long a run under its output's lock waits for another
+# process's transaction (a build writing to the same cache for another --out).
+WAIT = 5.0
+# A look taken before the output's lock: a build holding that lock may be mid-write (or
+# stopped there), and waiting on it here would keep `--no-wait` from failing at once.
+LOOK = 0.1
+
+
 @functools.lru_cache(maxsize=1)
 def code_version() -> str:
     """feedsite's version and a digest of its Python and JavaScript: a changed line of
@@ -67,8 +80,10 @@ def _why(exc: BaseException) -> str:
 class Store:
     """Tables of pickled values by text key. Reads and writes raise CacheError."""
 
-    def __init__(self, folder: Path, version: str, file: str, tables: tuple[str, ...]):
+    def __init__(self, folder: Path, version: str, file: str, tables: tuple[str, ...],
+                 wait: float = WAIT):
         self.path = Path(folder) / file
+        self._wait = wait
         try:
             Path(folder).mkdir(parents=True, exist_ok=True)
             self._db = self._connect()
@@ -88,11 +103,12 @@ class Store:
                 self._db.execute("INSERT INTO meta VALUES ('version', ?)", (pickle.dumps(version),))
                 self._db.execute("COMMIT")
         except (sqlite3.Error, OSError, CacheError) as exc:
-            raise CacheError(f"cannot open it: {_why(exc)}") from None
+            raise _failed("cannot open it", exc) from None
 
     def _connect(self) -> sqlite3.Connection:
         self._pid = os.getpid()
-        return sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        return sqlite3.connect(self.path, timeout=self._wait, check_same_thread=False,
+                               isolation_level=None)
 
     @property
     def db(self) -> sqlite3.Connection:
@@ -124,7 +140,7 @@ class Store:
                     out[k] = pickle.loads(v)
         except (sqlite3.Error, OSError, pickle.UnpicklingError, EOFError, AttributeError,
                 ImportError, TypeError, ValueError) as exc:
-            raise CacheError(f"cannot read it: {_why(exc)}") from None
+            raise _failed("cannot read it", exc) from None
         return out
 
     def _rows(self, table: str) -> int:
@@ -135,13 +151,13 @@ class Store:
             return {k: pickle.loads(v) for k, v in self.db.execute(f"SELECT k, v FROM {table}")}
         except (sqlite3.Error, OSError, pickle.UnpicklingError, EOFError, AttributeError,
                 ImportError, TypeError, ValueError) as exc:
-            raise CacheError(f"cannot read it: {_why(exc)}") from None
+            raise _failed("cannot read it", exc) from None
 
     def keys(self, table: str) -> set[str]:
         try:
             return {k for (k,) in self.db.execute(f"SELECT k FROM {table}")}
         except sqlite3.Error as exc:
-            raise CacheError(f"cannot read it: {_why(exc)}") from None
+            raise _failed("cannot read it", exc) from None
 
     def write(self, puts: dict[str, dict], drops: dict[str, set] | None = None) -> None:
         """One transaction: every put and drop, or (killed, failed) none of them."""
@@ -158,7 +174,7 @@ class Store:
                 self.db.execute("ROLLBACK")
             except sqlite3.Error:
                 pass
-            raise CacheError(f"cannot write it: {_why(exc)}") from None
+            raise _failed("cannot write it", exc) from None
 
     def close(self) -> None:
         try:
@@ -167,10 +183,17 @@ class Store:
             pass
 
 
+def _failed(doing: str, exc: BaseException) -> CacheError:
+    busy = isinstance(exc, CacheBusy) or getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_BUSY
+    return (CacheBusy if busy else CacheError)(f"{doing}: {_why(exc)}")
+
+
 def open_store(folder: Path, version: str, file: str, tables: tuple[str, ...],
-               fresh: bool = False) -> tuple[Store | None, str]:
+               fresh: bool = False, wait: float = WAIT) -> tuple[Store | None, CacheError | None]:
     """The store `file` in `folder` with `tables` besides `meta` (`fresh`: its old file
-    removed first), or None and why not."""
+    removed first), or None and why not (CacheBusy: it is sound, so not to be started
+    afresh). `wait`: seconds to wait for another process's write (LOOK before the
+    output's lock)."""
     if fresh:
         for suffix in ("", "-wal", "-shm"):
             try:
@@ -178,8 +201,8 @@ def open_store(folder: Path, version: str, file: str, tables: tuple[str, ...],
             except FileNotFoundError:
                 pass
             except OSError as exc:
-                return None, f"cannot remove it: {_why(exc)}"
+                return None, CacheError(f"cannot remove it: {_why(exc)}")
     try:
-        return Store(folder, version, file, tables), ""
+        return Store(folder, version, file, tables, wait), None
     except CacheError as exc:
-        return None, str(exc)
+        return None, exc

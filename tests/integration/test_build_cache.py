@@ -238,6 +238,28 @@ def test_corrupt_cache_file_is_a_warning(site):
     assert again.returncode == 0 and "warning" not in again.stderr and written(again.stdout) == 0
 
 
+def test_cache_another_process_is_writing_is_kept(site):
+    """A cache another process holds mid-write for longer than a build waits (5 s) is
+    sound: the build goes without it, with a warning, and leaves it as it is, rows and
+    all, instead of removing it as if it were corrupt."""
+    db = sqlite3.connect(site / CACHE, isolation_level=None)
+    db.execute("UPDATE meta SET v = ? WHERE k = 'version'", (pickle.dumps("0.0.1+0000000000000000 old"),))
+    rows = db.execute("SELECT count(*) FROM rendered").fetchone()[0]
+    edit(site / "content/rnn.md", "## 概述\n", "## 概述\n\n缓存被占用时的编辑。\n")
+    db.execute("BEGIN IMMEDIATE")  # an old version: opening the store must write to it
+    try:
+        result = run(site, "build")
+    finally:
+        db.execute("ROLLBACK")
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"\.feedsite-cache/build\.sqlite:?\d*:? warning: cache not used: .*locked.*; "
+                     r"building without it", result.stderr), result.stderr
+    assert db.execute("SELECT count(*) FROM rendered").fetchone()[0] == rows > 0
+    db.close()
+    built = assert_as_clean(site)
+    assert "缓存被占用时的编辑" in built["articles/rnn/index.html"].decode()
+
+
 def test_public_changed_by_hand_is_repaired(site):
     public = site / "public"
     (public / "articles/rnn/index.html").unlink()

@@ -3,8 +3,10 @@
 lock, so the second meets a real holder every time."""
 from __future__ import annotations
 
+import fcntl
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -14,6 +16,7 @@ import pytest
 from conftest import CONTENT
 from faultkit import beside, one_error
 
+from feedsite.build.cache import FILE, FOLDER
 from feedsite.build.output import MARKER
 from feedsite.extract.pipeline import LOCK as EXTRACT_LOCK
 
@@ -92,6 +95,42 @@ def test_no_wait_fails_at_once_while_a_build_runs(project, runs):
     assert took < 20, took  # Python's start and the import, not the first build's length
     first.release()
     assert first.wait() == 0
+
+
+def test_no_wait_does_not_wait_for_the_holders_cache_write(project):
+    """The holder of the output's lock may be mid-write to the build cache (or stopped
+    there, as CI once caught it): what a second build reads of the cache before the lock
+    must not wait for that write (SQLite's 5 s per open), or `--no-wait` is not at once."""
+    built = subprocess.run([sys.executable, "-m", "feedsite", "build"], cwd=project, capture_output=True,
+                           text=True, timeout=120)
+    assert built.returncode == 0, built.stderr
+    site = project / "site.yaml"
+    lock = os.open(project / ".public.lock", os.O_RDWR | os.O_CREAT)
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    os.pwrite(lock, f"{os.getpid()}\n".encode(), 0)
+
+    def no_wait() -> float:
+        # A site.yaml the cache does not hold yet: the run reads it and would keep it.
+        site.write_text(site.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+        started = time.monotonic()
+        result = subprocess.run([sys.executable, "-m", "feedsite", "build", "--no-wait"], cwd=project,
+                                capture_output=True, text=True, timeout=60)
+        one_error(result, "public/: error: ",
+                  f"another build of public/ is running (pid {os.getpid()}); not waiting (--no-wait)")
+        return time.monotonic() - started
+
+    try:
+        free = no_wait()
+        writer = sqlite3.connect(project / FOLDER / FILE, isolation_level=None)
+        writer.execute("BEGIN IMMEDIATE")  # the holder's write, open
+        try:
+            held = no_wait()
+        finally:
+            writer.execute("ROLLBACK")
+            writer.close()
+    finally:
+        os.close(lock)
+    assert held < free + 3, (held, free)  # one wait for the write alone is 5 s
 
 
 def test_a_second_extract_says_it_waits_then_proceeds(project, runs):

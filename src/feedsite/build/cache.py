@@ -20,19 +20,21 @@ import pickle
 from pathlib import Path
 
 from .. import cache
-from ..cache import FOLDER, CacheError, Store, code_version
+from ..cache import FOLDER, CacheBusy, CacheError, Store, code_version
 from ..config import SiteConfig, load_config
 
 FILE = "build.sqlite"
 TABLES = ("parsed", "rendered", "math", "notes")
 
-__all__ = ["FILE", "FOLDER", "TABLES", "CacheError", "Store", "cached_config", "code_version", "open_store",
-           "store_version"]
+__all__ = ["FILE", "FOLDER", "TABLES", "CacheBusy", "CacheError", "Store", "cached_config", "code_version",
+           "open_store", "store_version"]
 
 
-def open_store(folder: Path, version: str, fresh: bool = False) -> tuple[Store | None, str]:
-    """The build store in `folder` (`fresh`: its old file removed first), or None and why not."""
-    return cache.open_store(folder, version, FILE, TABLES, fresh)
+def open_store(folder: Path, version: str, fresh: bool = False, wait: float = cache.WAIT
+               ) -> tuple[Store | None, CacheError | None]:
+    """The build store in `folder` (`fresh`: its old file removed first), or None and why
+    not; `wait` as in cache.open_store."""
+    return cache.open_store(folder, version, FILE, TABLES, fresh, wait)
 
 
 def store_version() -> str:
@@ -50,7 +52,8 @@ def cached_config(folder: Path, path: Path) -> SiteConfig:
     key = hashlib.sha256(pickle.dumps((os.getcwd(), str(path), str(path.parent.resolve()),
                                        _bytes(path)))).hexdigest()
     # Opened (so made) even before the first build: that build then keeps the config too.
-    store, _ = open_store(folder, store_version())
+    # Before the output's lock, so it does not wait for a build holding it (cache.LOOK).
+    store, _ = open_store(folder, store_version(), wait=cache.LOOK)
     try:
         if store is not None:
             try:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..config import SiteConfig
 from ..errors import SourceError, shown_path, warning
-from .cache import FILE, CacheError, Store, open_store, store_version
+from .cache import FILE, CacheBusy, CacheError, Store, open_store, store_version
 from .formulas import Formula, MathCache
 from .markdown import Rendered
 from .replan import Plan
@@ -198,8 +198,10 @@ def cached_state(folder: Path, config: SiteConfig) -> tuple[BuildState, list[Sou
         try:
             return load_state(store), []
         except CacheError as exc:
-            why = str(exc)
+            why = exc
             store.close()
+    if isinstance(why, CacheBusy):  # sound, only held by another process: kept as it is
+        return BuildState(), [warning(shown, 0, f"cache not used: {why}; building without it")]
     store, again = open_store(folder, version, fresh=True)
     if store is not None:
         try:

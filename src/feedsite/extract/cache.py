@@ -28,7 +28,7 @@ import hashlib
 import pickle
 from pathlib import Path
 
-from ..cache import CacheError, Store, code_version, open_store
+from ..cache import CacheBusy, CacheError, Store, code_version, open_store
 from ..config import SiteConfig
 from ..errors import SourceError, shown_path, warning
 
@@ -125,8 +125,10 @@ def open_memo(folder: Path | None, config: SiteConfig) -> Memo:
             store.get("meta", "version")  # a file SQLite opens may still be unreadable
             return Memo(store, shown)
         except CacheError as exc:
-            why = str(exc)
+            why = exc
             store.close()
+    if isinstance(why, CacheBusy):  # sound, only held by another process: kept as it is
+        return Memo(None, shown, [warning(shown, 0, f"cache not used: {why}; extracting without it")])
     store, again = open_store(folder, wanted, FILE, TABLES, fresh=True)
     if store is not None:
         return Memo(store, shown, [warning(shown, 0, f"cache ignored: {why}; it is rebuilt")])
