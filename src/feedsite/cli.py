@@ -3,7 +3,10 @@ place that turns problems into exit codes and messages; no traceback reaches a u
 from __future__ import annotations
 
 import argparse
+import atexit
 import dataclasses
+import functools
+import gc
 import sys
 from pathlib import Path
 
@@ -226,8 +229,20 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+@functools.cache
+def _no_collection_at_exit() -> None:
+    """A build's state (10,000 parsed articles, the page plan, the search state) is
+    still in memory at exit, in reference cycles, and the interpreter's last collection
+    frees it object by object: 0.2 to 0.3 s of an edit's 2 s CLI build at 10,000
+    articles, for memory the OS takes back whole. Frozen objects are left out of that
+    collection. Only at exit (atexit), so an in-process caller (a test) loses nothing;
+    every file is closed by then (the build closes what it opens, with `with`)."""
+    atexit.register(lambda: (gc.disable(), gc.freeze()))
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)  # exits 2 on wrong usage
+    _no_collection_at_exit()
     try:
         return args.run(args)
     except BuildFailed as failed:

@@ -260,6 +260,25 @@ def test_cache_another_process_is_writing_is_kept(site):
     assert "缓存被占用时的编辑" in built["articles/rnn/index.html"].decode()
 
 
+def test_a_cli_build_leaves_its_state_out_of_the_last_collection(site):
+    """At exit the build's state is frozen, not collected object by object (0.2 s at
+    10,000 articles): an exit hook registered before `main` runs after the CLI's and
+    finds the collector off and the heap frozen. The build it ran is still a clean one."""
+    edit(site / "content/rnn.md", "## 概述\n", "## 概述\n\n退出前的编辑。\n")
+    probe = ("import atexit, gc, sys\n"
+             "atexit.register(lambda: print('at exit:', gc.isenabled(), gc.get_freeze_count()))\n"
+             "from feedsite.cli import main\n"
+             "print('collector on:', gc.isenabled())\n"
+             "sys.exit(main(['build']))\n")
+    result = subprocess.run([sys.executable, "-c", probe], cwd=site, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "collector on: True" in result.stdout, result.stdout
+    said = re.search(r"at exit: (\w+) (\d+)", result.stdout)
+    assert said and said[1] == "False" and int(said[2]) > 10_000, result.stdout
+    assert "退出前的编辑" in assert_as_clean(site)["articles/rnn/index.html"].decode()
+
+
 def test_public_changed_by_hand_is_repaired(site):
     public = site / "public"
     (public / "articles/rnn/index.html").unlink()
