@@ -60,9 +60,6 @@ class CacheBusy(CacheError):
 # SQLite's own default: how long a run under its output's lock waits for another
 # process's transaction (a build writing to the same cache for another --out).
 WAIT = 5.0
-# A look taken before the output's lock: a build holding that lock may be mid-write (or
-# stopped there), and waiting on it here would keep `--no-wait` from failing at once.
-LOOK = 0.1
 
 
 @functools.lru_cache(maxsize=1)
@@ -194,12 +191,38 @@ def _failed(doing: str, exc: BaseException) -> CacheError:
     return (CacheBusy if busy else CacheError)(f"{doing}: {_why(exc)}")
 
 
+def peek(folder: Path, file: str, version: str, keys: tuple[str, ...]) -> dict:
+    """Rows `keys` of the store's `meta`, read without taking any lock (SQLite's
+    immutable mode), or {} if it has none for `version` or cannot be read.
+
+    For a look before the output's lock: the build holding that lock may be stopped in
+    the middle of opening or writing the store, and a locking read then waits, in
+    SQLite's WAL retry loop, about 10 s that no busy timeout bounds (CI caught `--no-wait`
+    taking 20 s). Without locks a row may be stale or torn, so callers take what this
+    returns only as a hint, checked again under the lock or by its own key."""
+    path = Path(folder) / file
+    if not path.is_file():
+        return {}
+    try:
+        db = sqlite3.connect(f"{path.as_uri()}?immutable=1", uri=True)
+    except sqlite3.Error:
+        return {}
+    try:
+        marks = ",".join("?" * (len(keys) + 1))
+        found = {k: pickle.loads(v) for k, v in db.execute(
+            f"SELECT k, v FROM meta WHERE k IN ({marks})", ("version", *keys))}
+    except Exception:  # noqa: BLE001 - a torn row can fail to unpickle in any way
+        return {}
+    finally:
+        db.close()
+    return found if found.pop("version", None) == version else {}
+
+
 def open_store(folder: Path, version: str, file: str, tables: tuple[str, ...],
                fresh: bool = False, wait: float = WAIT) -> tuple[Store | None, CacheError | None]:
     """The store `file` in `folder` with `tables` besides `meta` (`fresh`: its old file
     removed first), or None and why not (CacheBusy: it is sound, so not to be started
-    afresh). `wait`: seconds to wait for another process's write (LOOK before the
-    output's lock)."""
+    afresh). `wait`: seconds to wait for another process's write."""
     if fresh:
         for suffix in ("", "-wal", "-shm"):
             try:

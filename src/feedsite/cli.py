@@ -87,14 +87,15 @@ def _build(args, cache: Path | None, command: str, seen=None):
     from .build.cache import cached_config
     from .build.render import template_dirs
 
-    config = load_config(Path(args.config)) if cache is None else cached_config(cache, Path(args.config))
+    config, keep = (load_config(Path(args.config)), {}) if cache is None else cached_config(
+        cache, Path(args.config))
     if args.base_url:
         config = dataclasses.replace(config, base_url=args.base_url)
     out = Path(args.out) if args.out else config.output_dir
     stamp = unchanged.take_stamp(command, tuple(map(str, (config.content_dir,
                                                            *template_dirs(config.templates_dir)))), seen)
     return out, build(config, out, strict=args.strict, wait=not args.no_wait, notify=say, cache=cache,
-                      stamp=stamp)
+                      stamp=stamp, keep=keep)
 
 
 def cmd_check(args) -> int:

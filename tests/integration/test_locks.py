@@ -133,6 +133,37 @@ def test_no_wait_does_not_wait_for_the_holders_cache_write(project):
     assert held < free + 3, (held, free)  # one wait for the write alone is 5 s
 
 
+def test_no_wait_does_not_wait_for_the_holders_wal_locks(project):
+    """The holder may be stopped while it holds the store's WAL locks (opening it runs
+    recovery under them). A locking read then spins about 10 s in SQLite's retry loop,
+    whatever the busy timeout: CI saw `--no-wait` take 20.7 s. The look before the
+    output's lock takes no lock at all."""
+    built = subprocess.run([sys.executable, "-m", "feedsite", "build"], cwd=project, capture_output=True,
+                           text=True, timeout=120)
+    assert built.returncode == 0, built.stderr
+    site = project / "site.yaml"
+    site.write_text(site.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    reader = sqlite3.connect(project / FOLDER / FILE, isolation_level=None)
+    reader.execute("SELECT count(*) FROM meta").fetchone()  # so the -shm file exists
+    shm = os.open(project / FOLDER / f"{FILE}-shm", os.O_RDWR)
+    lock = os.open(project / ".public.lock", os.O_RDWR | os.O_CREAT)
+    try:
+        fcntl.lockf(shm, fcntl.LOCK_EX, 8, 120)  # SQLite's WAL locks: write, checkpoint, recovery, reads
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        os.pwrite(lock, f"{os.getpid()}\n".encode(), 0)
+        started = time.monotonic()
+        result = subprocess.run([sys.executable, "-m", "feedsite", "build", "--no-wait"], cwd=project,
+                                capture_output=True, text=True, timeout=60)
+        took = time.monotonic() - started
+    finally:
+        os.close(lock)
+        os.close(shm)
+        reader.close()
+    one_error(result, "public/: error: ",
+              f"another build of public/ is running (pid {os.getpid()}); not waiting (--no-wait)")
+    assert took < 8, took  # one spin of SQLite's retry loop alone is about 10 s
+
+
 def test_a_second_extract_says_it_waits_then_proceeds(project, runs):
     for path in (project / "content").glob("*.md"):
         os.unlink(path)  # so the first run has all 40 files to write

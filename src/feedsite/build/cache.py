@@ -44,34 +44,19 @@ def store_version() -> str:
     return f"{code_version()} {engine_version()}"
 
 
-def cached_config(folder: Path, path: Path) -> SiteConfig:
+def cached_config(folder: Path, path: Path) -> tuple[SiteConfig, dict]:
     """site.yaml read through the cache: its tags' slugs need pypinyin, whose
     dictionaries take 0.3 s to load, a third of an edit's build. Kept by the bytes of the
     file, where it is (and resolves to) and the folder the command runs in: config.py
-    reads nothing else."""
+    reads nothing else. Also the meta row for the build to keep ({} if the cache has it):
+    this runs before the output's lock, so it only peeks (cache.peek) and never writes."""
     key = hashlib.sha256(pickle.dumps((os.getcwd(), str(path), str(path.parent.resolve()),
                                        _bytes(path)))).hexdigest()
-    # Opened (so made) even before the first build: that build then keeps the config too.
-    # Before the output's lock, so it does not wait for a build holding it (cache.LOOK).
-    store, _ = open_store(folder, store_version(), wait=cache.LOOK)
-    try:
-        if store is not None:
-            try:
-                found = store.get("meta", "config")
-            except CacheError:
-                found = None
-            if found and found[0] == key:
-                return found[1]
-        config = load_config(path)
-        if store is not None:
-            try:
-                store.write({"meta": {"config": (key, config)}})
-            except CacheError:
-                pass  # the build itself warns about a cache it cannot write
-        return config
-    finally:
-        if store is not None:
-            store.close()
+    found = cache.peek(folder, FILE, store_version(), ("config",)).get("config")
+    if isinstance(found, tuple) and len(found) == 2 and found[0] == key:
+        return found[1], {}
+    config = load_config(path)
+    return config, {"config": (key, config)}
 
 
 def _bytes(path: Path) -> bytes:

@@ -152,7 +152,8 @@ def _short(source: str, limit: int = 60) -> str:
 def build(config: SiteConfig, out_dir: Path | None = None, strict: bool = False,
           state: BuildState | None = None, in_place: bool = False, search: bool = True,
           wait: bool = True, notify: Notify | None = None, cache: Path | None = None,
-          progress: Progress | None = None, stamp: Stamp | None = None) -> BuildResult:
+          progress: Progress | None = None, stamp: Stamp | None = None, keep: dict | None = None
+          ) -> BuildResult:
     """Build the site or raise BuildFailed listing every problem at once.
 
     A full build holds the output's lock from the start, so a second build says at once
@@ -160,7 +161,8 @@ def build(config: SiteConfig, out_dir: Path | None = None, strict: bool = False,
     everything first and then hanging in silence. `cache` is the folder of the on-disk
     cache (the CLI's `.feedsite-cache/`); a cache that cannot be used is a warning.
     `stamp` (unchanged.py, taken before anything was read) is kept with the cache, so the
-    next CLI build can tell that nothing changed.
+    next CLI build can tell that nothing changed. `keep`: more meta rows for the cache
+    (the CLI's parsed site.yaml), written with it, under the lock.
     """
     out_dir = (out_dir or config.output_dir).resolve()
     progress = progress or Progress()
@@ -173,6 +175,7 @@ def build(config: SiteConfig, out_dir: Path | None = None, strict: bool = False,
         if cache is not None:
             with collector_paused():
                 state, notes = cached_state(cache, config)
+            state.kept.update(keep or {})
             # What was loaded lives to the end of the build: later collections skip it.
             gc.freeze()
             cleanup.callback(gc.unfreeze)  # and then it is collected as usual again

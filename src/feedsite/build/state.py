@@ -124,6 +124,7 @@ class BuildState:
     plan: Plan | None = None  # what the last build planned (replan.py)
     compiled: dict = field(default_factory=dict)  # compiled templates (render.KeptBytecode)
     anchors: dict = field(default_factory=dict)  # heading text -> slug, as rendered before
+    kept: dict = field(default_factory=dict)  # meta rows a caller adds (the CLI's site.yaml)
     store: Store | None = None
     hits: Counter = field(default_factory=Counter)  # this build's cache hits, by kind
     dirty: set = field(default_factory=set)  # parsed/notes keys changed this build
@@ -163,7 +164,7 @@ def persist(state: BuildState) -> None:
                   "templates": state.templates, "out": state.out_dir, "search": state.search,
                   "neighbours": state.neighbours, "pages": state.page_digests,
                   "outputs": state.outputs, "unchanged": state.unchanged, "plan": state.plan,
-                  "compiled": state.compiled, "anchors": state.anchors}},
+                  "compiled": state.compiled, "anchors": state.anchors, **state.kept}},
         {"parsed": store.keys("parsed") - set(state.parsed)})
     if isinstance(state.rendered, Backed):
         state.rendered.known |= set(rendered)

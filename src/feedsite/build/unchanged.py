@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..cache import LOOK, WAIT, CacheError
+from ..cache import CacheError, peek
 from ..files import Notify, exclusive
 from .cache import FILE, open_store, store_version
 from .outstat import intact, leftovers
@@ -99,11 +99,12 @@ def check(cache_folder: Path, command: str, wait: bool = True, notify: Notify | 
     at 10,000 articles). The output's lock is held while looking, so a build under way is
     waited for first."""
     started = time.perf_counter()
-    with _store(cache_folder, LOOK) as store:  # a build holding the lock may be mid-write
-        recorded = _row(store, "unchanged")
-    if not recorded or recorded[0].command != command:
+    # Before the lock, a peek: the build holding it may be stopped mid-write (cache.peek).
+    recorded = peek(cache_folder, FILE, store_version(), ("unchanged",)).get("unchanged")
+    if not isinstance(recorded, tuple) or len(recorded) != 4 or not isinstance(recorded[0], Stamp) \
+            or recorded[0].command != command:
         return None, None
-    with exclusive(Path(recorded[1]), "build", wait, notify), _store(cache_folder, WAIT) as store:
+    with exclusive(Path(recorded[1]), "build", wait, notify), _store(cache_folder) as store:
         recorded = _row(store, "unchanged")  # as a build we waited for left it
         if not recorded or recorded[0].command != command:
             return None, None
@@ -119,12 +120,12 @@ def check(cache_folder: Path, command: str, wait: bool = True, notify: Notify | 
 
 
 @contextmanager
-def _store(cache_folder: Path, wait: float):
-    """The build store, open while the check looks; None if there is none yet (the
-    build makes one, not this look) or it cannot be opened, or not within `wait` s."""
+def _store(cache_folder: Path):
+    """The build store, open while the check looks under the output's lock; None if
+    there is none yet (the build makes one, not this look) or it cannot be opened."""
     store = None
     if (cache_folder / FILE).is_file():
-        store = open_store(cache_folder, store_version(), wait=wait)[0]
+        store = open_store(cache_folder, store_version())[0]
     try:
         yield store
     finally:
