@@ -199,8 +199,11 @@ def peek(folder: Path, file: str, version: str, keys: tuple[str, ...]) -> dict:
     the middle of opening or writing the store, and a locking read then waits, in
     SQLite's WAL retry loop, about 10 s that no busy timeout bounds (CI caught `--no-wait`
     taking 20 s). Without locks a row may be stale or torn, so callers take what this
-    returns only as a hint, checked again under the lock or by its own key."""
-    path = Path(folder) / file
+    returns only as a hint, checked again under the lock or by its own key. It reads the
+    main file, not the WAL: what a connection still open has not yet moved into the file
+    is missed (a build's store moves it when the build closes it), which costs the slower
+    path, never a wrong result."""
+    path = Path(folder).absolute() / file  # a URI needs an absolute path
     if not path.is_file():
         return {}
     try:

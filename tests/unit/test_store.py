@@ -139,3 +139,30 @@ def test_a_file_written_is_planned_by_the_next_run_without_rendering(tmp_path):
     assert [(w.status, w.text) for w in again] == [("unchanged", writes[0].text)]
     assert not memo.puts["updates"]
     memo.close()
+
+
+def test_peek_reads_rows_without_locks_and_gives_nothing_for_what_it_cannot_trust(tmp_path):
+    """cache.peek, the look before the output's lock: the rows of its version, and {}
+    for another version, a torn row, a file that is not a store, or no file at all."""
+    import pickle
+    import sqlite3
+
+    from feedsite.cache import peek
+
+    store, why = open_store(tmp_path, "v1", "s.sqlite", ())
+    assert store is not None, why
+    store.write({"meta": {"unchanged": ("stamp", "public"), "config": ("key", "site")}})
+    store.close()  # the last connection's close moves the WAL into the file, as a build's does
+    writer = sqlite3.connect(tmp_path / "s.sqlite", isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # a write under way does not hold the peek up
+    writer.execute("UPDATE meta SET v = ? WHERE k = 'config'", (pickle.dumps("uncommitted"),))
+    assert peek(tmp_path, "s.sqlite", "v1", ("unchanged", "config")) == {
+        "unchanged": ("stamp", "public"), "config": ("key", "site")}
+    writer.execute("ROLLBACK")
+    assert peek(tmp_path, "s.sqlite", "v2", ("unchanged",)) == {}
+    writer.execute("UPDATE meta SET v = ? WHERE k = 'unchanged'", (b"\x80\x05\x95torn",))
+    writer.close()
+    assert peek(tmp_path, "s.sqlite", "v1", ("unchanged",)) == {}
+    (tmp_path / "not.sqlite").write_bytes(b"not a database\0" * 100)
+    assert peek(tmp_path, "not.sqlite", "v1", ("unchanged",)) == {}
+    assert peek(tmp_path / "none", "s.sqlite", "v1", ("unchanged",)) == {}
