@@ -83,10 +83,8 @@ def _why(exc: BaseException) -> str:
 class Store:
     """Tables of pickled values by text key. Reads and writes raise CacheError."""
 
-    def __init__(self, folder: Path, version: str, file: str, tables: tuple[str, ...],
-                 wait: float = WAIT):
+    def __init__(self, folder: Path, version: str, file: str, tables: tuple[str, ...]):
         self.path = Path(folder) / file
-        self._wait = wait
         try:
             Path(folder).mkdir(parents=True, exist_ok=True)
             self._db = self._connect()
@@ -110,7 +108,7 @@ class Store:
 
     def _connect(self) -> sqlite3.Connection:
         self._pid = os.getpid()
-        return sqlite3.connect(self.path, timeout=self._wait, check_same_thread=False,
+        return sqlite3.connect(self.path, timeout=WAIT, check_same_thread=False,
                                isolation_level=None)
 
     @property
@@ -222,10 +220,10 @@ def peek(folder: Path, file: str, version: str, keys: tuple[str, ...]) -> dict:
 
 
 def open_store(folder: Path, version: str, file: str, tables: tuple[str, ...],
-               fresh: bool = False, wait: float = WAIT) -> tuple[Store | None, CacheError | None]:
+               fresh: bool = False) -> tuple[Store | None, CacheError | None]:
     """The store `file` in `folder` with `tables` besides `meta` (`fresh`: its old file
     removed first), or None and why not (CacheBusy: it is sound, so not to be started
-    afresh). `wait`: seconds to wait for another process's write."""
+    afresh)."""
     if fresh:
         for suffix in ("", "-wal", "-shm"):
             try:
@@ -235,6 +233,6 @@ def open_store(folder: Path, version: str, file: str, tables: tuple[str, ...],
             except OSError as exc:
                 return None, CacheError(f"cannot remove it: {_why(exc)}")
     try:
-        return Store(folder, version, file, tables, wait), None
+        return Store(folder, version, file, tables), None
     except CacheError as exc:
         return None, exc

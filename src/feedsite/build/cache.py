@@ -30,11 +30,9 @@ __all__ = ["FILE", "FOLDER", "TABLES", "CacheBusy", "CacheError", "Store", "cach
            "open_store", "store_version"]
 
 
-def open_store(folder: Path, version: str, fresh: bool = False, wait: float = cache.WAIT
-               ) -> tuple[Store | None, CacheError | None]:
-    """The build store in `folder` (`fresh`: its old file removed first), or None and why
-    not; `wait` as in cache.open_store."""
-    return cache.open_store(folder, version, FILE, TABLES, fresh, wait)
+def open_store(folder: Path, version: str, fresh: bool = False) -> tuple[Store | None, CacheError | None]:
+    """The build store in `folder` (`fresh`: its old file removed first), or None and why not."""
+    return cache.open_store(folder, version, FILE, TABLES, fresh)
 
 
 def store_version() -> str:

@@ -175,10 +175,11 @@ def build(config: SiteConfig, out_dir: Path | None = None, strict: bool = False,
         if cache is not None:
             with collector_paused():
                 state, notes = cached_state(cache, config)
-            state.kept.update(keep or {})
-            # What was loaded lives to the end of the build: later collections skip it.
-            gc.freeze()
+                # What was loaded lives to the end of the build: later collections skip it
+                # (frozen while paused, so collector_paused need not move it itself).
+                gc.freeze()
             cleanup.callback(gc.unfreeze)  # and then it is collected as usual again
+            state.kept.update(keep or {})
         elif state is None:
             state = scratch_state(cleanup)
         try:
