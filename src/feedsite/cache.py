@@ -113,7 +113,7 @@ class Store:
 
     @property
     def db(self) -> sqlite3.Connection:
-        """This process's connection: a forked render worker (build/parallel.py) must not
+        """This process's connection: a forked render worker (parallel.py) must not
         use its parent's, so it opens its own (it only reads)."""
         if self._pid != os.getpid():
             self._inherited = self._db  # kept, not closed: closing it would touch the parent's

@@ -10,7 +10,8 @@ import pytest
 from conftest import copy_corpus
 from test_parallel_build import files
 
-from feedsite.build import build, parallel
+from feedsite import parallel
+from feedsite.build import build
 from feedsite.build.state import Backed, BuildState
 from feedsite.config import load_config
 

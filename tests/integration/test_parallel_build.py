@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from conftest import copy_corpus
 
-from feedsite.build import build, parallel
+from feedsite import parallel
+from feedsite.build import build
 from feedsite.config import load_config
 
 

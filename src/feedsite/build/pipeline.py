@@ -19,6 +19,7 @@ from ..cache import collector_paused
 from ..config import SiteConfig
 from ..errors import Report, SourceError, shown_path, warning
 from ..files import Notify, exclusive
+from ..parallel import forked_each
 from ..progress import Progress
 from ..urls import Urls
 from . import replan
@@ -39,7 +40,6 @@ from .output import (
 )
 from .outstat import intact, snapshot
 from .pages import digest, path_collisions, plan_pages, site_context
-from .parallel import forked_each
 from .render import template_dirs
 from .result import BuildResult
 from .searchstage import search_stage

@@ -28,9 +28,9 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from ..errors import BuildFailed, SourceError
+from ..parallel import cores, worth_forking
 from .assets import INSTALL_HINT, mathjax_es5_dir
 from .formulas import Formula, MathCache, Typeset
-from .parallel import cores, worth_forking
 
 ENGINE = Path(__file__).with_name("tex_engine.js")
 TIMEOUT = 60  # seconds MathJax may take to start, or to typeset one formula

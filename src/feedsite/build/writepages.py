@@ -12,9 +12,9 @@ from pathlib import Path
 from ..config import SiteConfig
 from ..errors import Report, SourceError
 from ..files import write_file
+from ..parallel import forked_map
 from ..progress import Progress
 from .pages import Page
-from .parallel import forked_map
 from .render import make_env, render_template
 from .static import asset_url
 

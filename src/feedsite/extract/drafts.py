@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 
 from ..config import SiteConfig
+from ..parallel import forked_map, worth_forking
+from ..progress import Progress
 from ..segment import segmenter
 from ..spans import formula_fields
 from .cache import RARITY_KEY, Memo, digest
@@ -118,10 +120,10 @@ class Analysis:
     vocabulary, and the collection the salience of terms is measured against.
 
     With a `memo`, the readings of texts seen before come from the cache and only new
-    texts are segmented (`each` wraps that loop, for a progress bar)."""
+    texts are segmented (`progress` shows that loop)."""
 
     def __init__(self, config: SiteConfig, drafts: list[Draft], memo: Memo | None = None,
-                 each: Callable[[str, list], Iterable] | None = None):
+                 progress: Progress | None = None):
         self.classifier = Classifier(config)
         self.vocabulary = frozenset(self.classifier.counter.keywords)
         vocabulary = tuple(sorted(self.vocabulary))
@@ -133,7 +135,7 @@ class Analysis:
         rarity = (memo.get("rarity", RARITY_KEY) or {}) if memo.active else {}
         # The dictionary loads only if some text is new (a tenth of a second).
         self.collection = Collection(lambda: segmenter(vocabulary), list(self.keys), vocabulary,
-                                     known, rarity, each)
+                                     known, rarity, progress)
         for text, key in self.keys.items():
             if key not in found:
                 reading = self.collection.readings[text]
@@ -173,22 +175,27 @@ def generate(draft: Draft, analysis: Analysis, derived: dict | None = None) -> G
 
 
 def generate_all(drafts: list[Draft], analysis: Analysis, memo: Memo | None = None,
-                 each: Callable[[str, list], Iterable] | None = None) -> list[Generated]:
+                 progress: Progress | None = None) -> list[Generated]:
     """Every draft generated; with a `memo`, an article whose text and salience a run
-    has seen before is not derived again."""
+    has seen before is not derived again. The rest are derived across the machine's
+    cores when there are many (a cold run): `derive` reads only the analysis, which a
+    forked worker starts with."""
     memo = memo or Memo()
     keys = [analysis.derived_key(d.text) for d in drafts] if memo.active else [None] * len(drafts)
     found = memo.get_many("derived", keys) if memo.active else {}
+    todo = [d.text for d, key in zip(drafts, keys, strict=True) if key is None or key not in found]
+    if worth_forking(len(todo)):
+        analysis.collection.segmenter  # noqa: B018  loaded once here, not once in every worker
+    fresh = dict(zip(todo, forked_map(partial(derive, analysis=analysis), todo, progress, "articles"),
+                     strict=True))
     out = []
-    for draft, key in (each or _plain)("articles", list(zip(drafts, keys, strict=True))):
+    for draft, key in zip(drafts, keys, strict=True):
         derived = found.get(key) if key is not None else None
         if derived is None:
-            derived = derive(draft.text, analysis)
+            derived = fresh[draft.text]
             if key is not None:
                 memo.put("derived", key, derived)
         out.append(generate(draft, analysis, derived))
     return out
 
 
-def _plain(_label: str, items: list) -> Iterable:
-    return items

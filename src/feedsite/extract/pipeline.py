@@ -139,8 +139,8 @@ def _run(config: SiteConfig, paths: list[Path], content_dir: Path, memo: Memo, p
     excerpts = read_dumps(dumps, report, memo, progress)
     merged = merge(excerpts)
     drafts = [d for d in merged if d.id not in config.retired]  # retired for good in site.yaml
-    analysis = Analysis(config, drafts, memo, progress.each)
-    generated = generate_all(drafts, analysis, memo, progress.each)
+    analysis = Analysis(config, drafts, memo, progress)
+    generated = generate_all(drafts, analysis, memo, progress)
     existing, problems = store.read_existing(content_dir, shown_path(content_dir), memo)
     report.extend(problems)
     made_from = {d.id: analysis.derived_key(d.text) for d in drafts} if memo.active else None

@@ -21,12 +21,15 @@ from __future__ import annotations
 
 import math
 import re
+from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from operator import mul, neg
 
+from ..parallel import forked_map, worth_forking
+from ..progress import Progress
 from ..segment import Segmenter
 from ..spans import prose_only
 
@@ -95,8 +98,7 @@ class Collection:
 
     def __init__(self, segmenter: Segmenter | Callable[[], Segmenter], texts: list[str],
                  vocabulary: tuple[str, ...] = (), readings: Mapping[str, Reading] | None = None,
-                 rarity: Mapping[str, float] | None = None,
-                 each: Callable[[str, list], Iterable] | None = None):
+                 rarity: Mapping[str, float] | None = None, progress: Progress | None = None):
         self._segmenter = segmenter
         self.phrases = tuple(sorted({v for v in vocabulary if " " in v and v.isascii()}, key=len,
                                     reverse=True))
@@ -105,8 +107,7 @@ class Collection:
         known = readings or {}
         texts = list(dict.fromkeys(texts))
         new = [t for t in texts if t not in known]
-        # Reading is the run's longest loop when the texts are new: `each` may show it.
-        fresh = {text: self.read(text) for text in (each("segmenting", new) if each else new)}
+        fresh = dict(zip(new, self._read_all(new, progress or Progress()), strict=True))
         self.readings = {text: known.get(text) or fresh[text] for text in texts}
         self.size = len(self.readings)
         self.df: Counter[str] = Counter()
@@ -122,11 +123,35 @@ class Collection:
         return self._segmenter
 
     def read(self, text: str) -> Reading:
+        return self._read(text)[0]
+
+    def _read(self, text: str) -> tuple[Reading, dict[str, float]]:
+        """The reading, and the rarity of the terms it was the first to meet."""
         words = self._terms(text)
         counts = Counter(w for w in words if w)
-        for term in counts:
-            self.rarity(term)
-        return Reading(tuple(counts), tuple(counts.values()), tuple(words))
+        met = {term: self.rarity(term) for term in counts if term not in self.rarity_of}
+        return Reading(tuple(counts), tuple(counts.values()), tuple(words)), met
+
+    def _read_all(self, texts: list[str], progress: Progress) -> list[Reading]:
+        """Reading is a cold run's longest loop but for deriving: across the cores when
+        the texts are many. A worker sends each reading back with its words as numbers
+        (every word is one of its terms), so the parent unpacks one array, not a tuple
+        of hundreds of strings per article, and the rarity of the terms it met."""
+        if not worth_forking(len(texts)):
+            return [self.read(text) for text in progress.each("segmenting", texts)]
+        self.segmenter  # noqa: B018  loaded once here, not once in every worker
+        readings = []
+        for terms, counts, numbers, met in forked_map(self._shipped, texts, progress, "segmenting"):
+            self.rarity_of.update(met)
+            lookup = (None, *terms)
+            readings.append(Reading(terms, counts, tuple(map(lookup.__getitem__, array("I", numbers)))))
+        return readings
+
+    def _shipped(self, text: str) -> tuple[tuple[str, ...], tuple[int, ...], bytes, dict[str, float]]:
+        reading, met = self._read(text)
+        number = {term: k for k, term in enumerate(reading.terms, 1)}
+        return (reading.terms, reading.counts,
+                array("I", [number[w] if w else 0 for w in reading.words]).tobytes(), met)
 
     def _terms(self, text: str) -> list[str | None]:
         """The content words of the prose, None standing for anything between them."""

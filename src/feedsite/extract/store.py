@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .. import faults, frontmatter
 from ..errors import SourceError
+from ..parallel import forked_map
 from ..slugs import SLUG_RE, slugify_title, unique_slug
 from ..spans import formula_fields
 from .cache import Memo, digest
@@ -234,14 +235,21 @@ def plan(generated: list[Generated], existing: list[Existing], content_dir: Path
     keys = {gen.id: update_key(matches[gen.id], gen, made_from.get(gen.id)) for gen in final
             if gen.id in matches} if memo.active else {}
     known = memo.get_many("updates", keys.values()) if memo.active else {}
+    # Rendering is the plan's long loop when many files are new or rewritten: it runs across
+    # the cores, and a new file is drafted under the slug its title gives, which the loop
+    # below keeps unless another file took it.
+    todo = [(gen, matches.get(gen.id)) for gen in final if gen.id not in matches or (
+        keys.get(gen.id) not in known and matches[gen.id].fields.get("status") != RETIRED)]
+    drafted = dict(zip((gen.id for gen, _ in todo), forked_map(_drafted, todo), strict=True))
     writes = []
     for gen in final:
         match = matches.get(gen.id)
         if match is None:
-            slug = unique_slug(slugify_title(gen.title), taken_slugs)
+            base, text = drafted[gen.id]
+            slug = unique_slug(base, taken_slugs)
             taken_slugs.add(slug)
-            writes.append(Write(content_dir / f"{slug}.md", render(gen, slug), "new", None, gen,
-                                made_from.get(gen.id)))
+            writes.append(Write(content_dir / f"{slug}.md", text if slug == base else render(gen, slug),
+                                "new", None, gen, made_from.get(gen.id)))
             continue
         if match.fields.get("status") == RETIRED:
             writes.append(Write(match.path, match.text, RETIRED))  # left exactly as it is
@@ -250,13 +258,23 @@ def plan(generated: list[Generated], existing: list[Existing], content_dir: Path
         if key in known:
             text = known[key] if known[key] is not None else match.text
         else:
-            text = update(match, gen)
+            text = drafted[gen.id][1]
             if key is not None:
                 memo.put("updates", key, text if text != match.text else None)
         status = ("kept" if match.edited else "updated") if text != match.text else \
             ("kept-unchanged" if match.edited else "unchanged")
         writes.append(Write(match.path, text, status, match.text, gen, made_from.get(gen.id)))
     return writes, problems
+
+
+def _drafted(job: tuple[Generated, Existing | None]) -> tuple[str, str]:
+    """(slug, text) of an article's file: a new one under its title's slug, an existing
+    one brought up to date under its own."""
+    gen, match = job
+    if match is None:
+        slug = slugify_title(gen.title)
+        return slug, render(gen, slug)
+    return "", update(match, gen)
 
 
 def _slug_of(existing: Existing) -> str:

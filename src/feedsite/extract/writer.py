@@ -55,11 +55,12 @@ def apply(writes: list[Write], content_dir: Path,
     done: list[Write] = []
     problems: list[SourceError] = []
     batch: list[tuple[Write, Path | None, Path | None]] = []  # (write, target, its temporary file)
+    folders: dict[Path, Path] = {}
     for write in (each("writing", writes) if each else writes):
         if write.status in UNCHANGED:  # the file already holds exactly this text
             batch.append((write, None, None))
             continue
-        target = write.path.resolve()
+        target = _resolved(write.path, folders)
         if target.parent != root or target.suffix != ".md":
             _discard(batch)
             raise ValueError(f"refusing to write outside {root}: {target}")
@@ -101,6 +102,18 @@ def _rename(batch, done: list[Write]) -> SourceError | None:
                 return _fault(exc, write, target)
         done.append(write)
     return None
+
+
+def _resolved(path: Path, folders: dict[Path, Path]) -> Path:
+    """`path.resolve()`, with each folder resolved once (`folders`), not once per file: a
+    cold run writes thousands, and resolving walks every part of the path. Only a file
+    that is a symbolic link itself is resolved whole."""
+    if path.is_symlink():
+        return path.resolve()
+    parent = folders.get(path.parent)
+    if parent is None:
+        parent = folders[path.parent] = path.parent.resolve()
+    return parent / path.name
 
 
 def _fault(exc: OSError, write: Write, target: Path) -> SourceError:

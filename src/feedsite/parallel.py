@@ -18,7 +18,7 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
 
-from ..progress import Progress
+from .progress import Progress
 
 T = TypeVar("T")
 R = TypeVar("R")
