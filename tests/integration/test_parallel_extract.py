@@ -1,6 +1,6 @@
 """An extraction whose articles are segmented, derived and rendered in forked workers
 writes the same files, byte for byte, as one in a single process, with the cache filling
-or not. The real dumps hold
+or not, and the cache it fills is the one the next run finds. The real dumps hold
 fewer articles than parallel.MIN_ITEMS, so the threshold is lowered to make them fork."""
 from __future__ import annotations
 
@@ -31,7 +31,8 @@ def test_forked_extraction_writes_what_a_single_process_writes(tmp_path, monkeyp
     forked = extract.run(config, [project / "feeds"], tmp_path / "forked")
     cached = extract.run(config, [project / "feeds"], tmp_path / "cached", cache=tmp_path / "cache")
     monkeypatch.undo()
-    assert pools == ["fork"] * 6  # each run: segmenting, deriving, rendering the files
+    # Each run segments, derives and renders the files; the cached one parses them for the next.
+    assert pools == ["fork"] * 7
     assert single.articles > 30 and single.new == single.articles
     for result in (forked, cached):
         assert result.summary() == single.summary()
@@ -41,3 +42,4 @@ def test_forked_extraction_writes_what_a_single_process_writes(tmp_path, monkeyp
     monkeypatch.setattr(drafts, "derive", lambda *_, **__: pytest.fail("derived again"))
     again = extract.run(config, [project / "feeds"], tmp_path / "cached", cache=tmp_path / "cache")
     assert again.unchanged == single.articles and not again.cache_warnings
+    assert files(tmp_path / "cached") == files(tmp_path / "single")

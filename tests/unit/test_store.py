@@ -9,8 +9,9 @@ from feedsite import frontmatter
 from feedsite.cache import open_store
 from feedsite.extract.cache import FILE, TABLES, Memo
 from feedsite.extract.drafts import Generated
+from feedsite.extract.filetext import render, update
 from feedsite.extract.fingerprint import EDITABLE, edited_fields, fingerprint, parse
-from feedsite.extract.store import Existing, match_files, plan, remember, render, update
+from feedsite.extract.store import Existing, match_files, plan, remember
 
 CONTENT = Path("/site/content")
 

@@ -17,12 +17,12 @@ from pathlib import Path
 from .. import faults, frontmatter
 from ..errors import SourceError
 from ..parallel import forked_map
-from ..slugs import SLUG_RE, slugify_title, unique_slug
-from ..spans import formula_fields
+from ..slugs import slugify_title, unique_slug
 from .cache import Memo, digest
 from .collisions import dedupe_titles
 from .drafts import Generated
-from .fingerprint import EDITABLE, carried_over, edited_fields
+from .filetext import render, update
+from .fingerprint import edited_fields
 
 UNCHANGED = ("unchanged", "kept-unchanged", "retired")
 RETIRED = "retired"  # `status: retired`: a person took the article out for good
@@ -143,19 +143,35 @@ def remember(writes: list[Write], memo: Memo) -> None:
 
     The next run most often plans each file from this very text and this very article
     (the dumps did not change it): what it would write then is worked out now, while
-    the file is parsed anyway, so that run, often the first after a cold one, finds it."""
-    for write in writes if memo.active else ():
-        if write.status in UNCHANGED or (stamp := _stamp(write.path)) is None:
+    the file is parsed anyway, so that run, often the first after a cold one, finds it.
+    A cold run parses thousands: across the cores."""
+    if not memo.active:
+        return
+    stamped = [(write, stamp) for write in writes
+               if write.status not in UNCHANGED and (stamp := _stamp(write.path)) is not None]
+    for (write, stamp), foreseen in zip(stamped, forked_map(_foreseen, [w for w, _ in stamped]),
+                                        strict=True):
+        if foreseen is None:
             continue
-        try:
-            found = _parsed(write.path, write.text)
-        except frontmatter.FrontMatterError:
-            continue
-        memo.put("files", str(write.path), (stamp, _packed(found)))
-        if write.article is not None:
-            text = update(found, write.article)
-            memo.put("updates", update_key(found, write.article, write.made_from),
-                     text if text != found.text else None)
+        packed, key, text = foreseen
+        memo.put("files", str(write.path), (stamp, (*packed[:4], write.text, *packed[5:])))
+        if key is not None:
+            memo.put("updates", key, text)
+
+
+def _foreseen(write: Write) -> tuple[tuple, str | None, str | None] | None:
+    """A written file as `_packed` keeps it, less its text (the parent has it), and the
+    key and text of what `update` would make of it (None: the text it holds)."""
+    try:
+        found = _parsed(write.path, write.text)
+    except frontmatter.FrontMatterError:
+        return None
+    packed = _packed(found)
+    packed = (*packed[:4], None, *packed[5:])
+    if write.article is None:
+        return packed, None, None
+    text = update(found, write.article)
+    return packed, update_key(found, write.article, write.made_from), text if text != found.text else None
 
 
 def update_key(existing: Existing, gen: Generated, made_from: str | None = None) -> str:
@@ -275,39 +291,3 @@ def _drafted(job: tuple[Generated, Existing | None]) -> tuple[str, str]:
         slug = slugify_title(gen.title)
         return slug, render(gen, slug)
     return "", update(match, gen)
-
-
-def _slug_of(existing: Existing) -> str:
-    slug = str((existing.fields or {}).get("slug") or existing.path.stem)
-    return slug if SLUG_RE.fullmatch(slug) else existing.path.stem
-
-
-def render(gen: Generated, slug: str) -> str:
-    fields = {
-        "title": gen.title, "slug": slug, "topic": gen.topic, "tags": list(gen.tags),
-        "sources": list(gen.sources), "truncated": gen.truncated,
-        "lost_formulas": gen.lost_formulas, "cut_formulas": gen.cut_formulas,
-        "title_source": gen.title_source, "id": gen.id, "fingerprint": gen.fingerprint,
-    }
-    return frontmatter.dump(fields, gen.body)
-
-
-def update(existing: Existing, gen: Generated) -> str:
-    """The existing file brought up to date: fields a person edited stay as they
-    are (with their old hash, so they stay marked as edited), the rest follow the
-    new extraction, and keys the person added are kept."""
-    edited = existing.edited
-    mine, theirs = gen.editable(), existing.values()
-    values = {k: theirs[k] if k in edited else mine[k] for k in EDITABLE}
-    fields = dict(existing.fields)
-    theirs_source = fields.get("title_source", gen.title_source)
-    fields.update(title=values["title"], slug=_slug_of(existing), topic=values["topic"],
-                  tags=values["tags"], sources=list(gen.sources), truncated=gen.truncated,
-                  **formula_fields(values["body"]),
-                  # A title a person wrote keeps the file as it was: the review queue tells
-                  # it apart by the fingerprint, so title_source is not rewritten.
-                  title_source=theirs_source if "title" in edited else gen.title_source, id=gen.id)
-    refreshed = carried_over(existing.fields.get("fingerprint"), edited, values)
-    if refreshed is not None:
-        fields["fingerprint"] = refreshed
-    return frontmatter.dump(fields, values["body"])
