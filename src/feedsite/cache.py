@@ -17,10 +17,14 @@ import hashlib
 import os
 import pickle
 import sqlite3
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from . import __version__
+
+T = TypeVar("T")
 
 FOLDER = ".feedsite-cache"
 _PACKAGE = Path(__file__).resolve().parent
@@ -236,3 +240,32 @@ def open_store(folder: Path, version: str, file: str, tables: tuple[str, ...],
         return Store(folder, version, file, tables), None
     except CacheError as exc:
         return None, exc
+
+
+def open_or_renew(folder: Path, version: str, file: str, tables: tuple[str, ...],
+                  read: Callable[[Store], T]) -> tuple[T | None, Store | None, str]:
+    """The store `file` in `folder`, what `read` makes of it, and what a warning must say
+    ("" when all went well). Both caches open their store so:
+
+    - it opens and reads: (value, store, "");
+    - it cannot be read: it is started afresh, (read of the fresh store or None, store,
+      "cache ignored: …; it is rebuilt");
+    - it is busy (sound, only held by another process, so kept as it is), or cannot even
+      be made: (None, None, "cache not used: …"), and the caller goes without it."""
+    store, why = open_store(folder, version, file, tables)
+    if store is not None:
+        try:
+            return read(store), store, ""
+        except CacheError as exc:
+            why = exc
+            store.close()
+    if isinstance(why, CacheBusy):
+        return None, None, f"cache not used: {why}"
+    store, again = open_store(folder, version, file, tables, fresh=True)
+    if store is None:
+        return None, None, f"cache not used: {again}"
+    try:
+        value = read(store)
+    except CacheError:
+        value = None
+    return value, store, f"cache ignored: {why}; it is rebuilt"

@@ -14,9 +14,10 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from ..cache import open_or_renew
 from ..config import SiteConfig
 from ..errors import SourceError, shown_path, warning
-from .cache import FILE, CacheBusy, CacheError, Store, open_store, store_version
+from .cache import FILE, TABLES, CacheError, Store, open_store, store_version
 from .formulas import Formula, MathCache
 from .markdown import Rendered
 from .replan import Plan
@@ -193,21 +194,8 @@ def scratch_state(scratch: ExitStack) -> BuildState:
 def cached_state(folder: Path, config: SiteConfig) -> tuple[BuildState, list[SourceError]]:
     """The state the cache in `folder` holds; one that cannot be read is started afresh."""
     shown = shown_path(folder / FILE, config.root)
-    version = store_version()
-    store, why = open_store(folder, version)
-    if store is not None:
-        try:
-            return load_state(store), []
-        except CacheError as exc:
-            why = exc
-            store.close()
-    if isinstance(why, CacheBusy):  # sound, only held by another process: kept as it is
-        return BuildState(), [warning(shown, 0, f"cache not used: {why}; building without it")]
-    store, again = open_store(folder, version, fresh=True)
-    if store is not None:
-        try:
-            state = load_state(store)  # empty, but backed: this build fills it
-        except CacheError:
-            state = BuildState(store=store)
-        return state, [warning(shown, 0, f"cache ignored: {why}; it is rebuilt")]
-    return BuildState(), [warning(shown, 0, f"cache not used: {again}; building without it")]
+    state, store, why = open_or_renew(folder, store_version(), FILE, TABLES, load_state)
+    if store is None:
+        return BuildState(), [warning(shown, 0, f"{why}; building without it")]
+    # A fresh store that cannot be read either is still written: this build fills it.
+    return state or BuildState(store=store), [warning(shown, 0, why)] if why else []

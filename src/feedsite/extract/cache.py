@@ -28,7 +28,7 @@ import hashlib
 import pickle
 from pathlib import Path
 
-from ..cache import CacheBusy, CacheError, Store, code_version, open_store
+from ..cache import CacheError, Store, code_version, open_or_renew
 from ..config import SiteConfig
 from ..errors import SourceError, shown_path, warning
 
@@ -114,22 +114,16 @@ class Memo:
 
 def open_memo(folder: Path | None, config: SiteConfig) -> Memo:
     """The cache in `folder` (None: no cache). One that cannot be read is started afresh
-    with a warning; one that cannot even be made is done without, with a warning."""
+    with a warning; one that is busy or cannot even be made is done without, with a warning."""
     if folder is None:
         return Memo()
     shown = shown_path(Path(folder) / FILE, config.root)
-    wanted = version(config)
-    store, why = open_store(folder, wanted, FILE, TABLES)
-    if store is not None:
-        try:
-            store.get("meta", "version")  # a file SQLite opens may still be unreadable
-            return Memo(store, shown)
-        except CacheError as exc:
-            why = exc
-            store.close()
-    if isinstance(why, CacheBusy):  # sound, only held by another process: kept as it is
-        return Memo(None, shown, [warning(shown, 0, f"cache not used: {why}; extracting without it")])
-    store, again = open_store(folder, wanted, FILE, TABLES, fresh=True)
-    if store is not None:
-        return Memo(store, shown, [warning(shown, 0, f"cache ignored: {why}; it is rebuilt")])
-    return Memo(None, shown, [warning(shown, 0, f"cache not used: {again}; extracting without it")])
+    _, store, why = open_or_renew(folder, version(config), FILE, TABLES, _readable)
+    if store is None:
+        return Memo(None, shown, [warning(shown, 0, f"{why}; extracting without it")])
+    return Memo(store, shown, [warning(shown, 0, why)] if why else [])
+
+
+def _readable(store: Store) -> Store:
+    store.get("meta", "version")  # a file SQLite opens may still be unreadable
+    return store
