@@ -144,7 +144,7 @@ class Classifier:
         folded = [(s, s.casefold()) for s in sentences]
 
         def salient(order: int) -> bool:
-            if order in headline or self._glossed(order, sentences):
+            if order in headline or self._glossed(order, folded):
                 return True
             if mentions[order] * FAR_LESS < most:
                 return False  # a passing mention
@@ -169,11 +169,14 @@ class Classifier:
         rule = self.config.tags[order]
         return (rule.name, *rule.aliases)
 
-    def _glossed(self, order: int, sentences) -> bool:
+    def _glossed(self, order: int, folded: list[tuple[str, str]]) -> bool:
         """The text defines the term: it gives it with another of its names in brackets,
-        `滑动窗口 (Sliding Window)`, as writers do for what the article is about."""
+        `滑动窗口 (Sliding Window)`, as writers do for what the article is about. `folded`
+        holds (sentence, its casefold); as in `_says`, a substring test comes first, so
+        most pairs of names are never compiled into a pattern."""
         words = self._words(order)
-        return any(_gloss(a, b).search(s) for a in words for b in words if a != b for s in sentences)
+        return any(_folded(a) in f and _folded(b) in f and _gloss(a, b).search(s)
+                   for a in words for b in words if a != b for s, f in folded)
 
     def _said(self, order: int, sentence: str, folded: str) -> bool:
         return any(_says(w, sentence, folded) for w in self._words(order))
