@@ -1,15 +1,17 @@
-"""Work spread over the machine's cores when the site is large.
+"""Work spread over the machine's cores when the site or the dumps are large.
 
-Forked workers, not spawned ones: a child starts with the parent's memory (the site
-index, rendered bodies, typeset math, the pages' lazily built views) without pickling
-any of it; only item numbers go in and small results come back. Below MIN_ITEMS items,
-or on one core, the work runs in this process: a fork and its pool cost tens of
-milliseconds, and a preview rebuild touches a handful of pages.
+Forked workers, not spawned ones: a child starts with the parent's memory (the build's
+site index, rendered bodies, typeset math and lazily built page views; extraction's
+collection and its loaded segmenter) without pickling any of it; only item numbers go
+in and small results come back. Below MIN_ITEMS items, or on one core, the work runs in
+this process: a fork and its pool cost tens of milliseconds, and a preview rebuild or a
+re-extraction with a few new articles touches a handful.
 
 Children must not use the parent's SQLite connection (SQLite forbids carrying one
 across a fork); the build reads what the children need from the cache before it forks
-(state.py's `preload`), and cache.py gives a child a connection of its own if it still
-reaches for one.
+(build/state.py's `preload`), and cache.py gives a child a connection of its own if it
+still reaches for one. Extraction's workers never touch its cache: the parent looks
+up and keeps every entry.
 """
 from __future__ import annotations
 
