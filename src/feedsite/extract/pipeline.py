@@ -144,7 +144,7 @@ def _run(config: SiteConfig, paths: list[Path], content_dir: Path, memo: Memo, p
     existing, problems = store.read_existing(content_dir, shown_path(content_dir), memo)
     report.extend(problems)
     made_from = {d.id: analysis.derived_key(d.text) for d in drafts} if memo.active else None
-    writes, problems = store.plan(generated, existing, content_dir, memo, made_from)
+    writes, problems = store.plan(generated, existing, content_dir, memo, made_from, progress)
     report.extend(problems)
     changes = writer.diff(writes, Path.cwd()) if dry_run else ""
     done, problems = (writes, []) if dry_run else writer.apply(writes, content_dir, progress.each)
@@ -155,7 +155,7 @@ def _run(config: SiteConfig, paths: list[Path], content_dir: Path, memo: Memo, p
         for write in writes:
             if id(write) not in landed:
                 memo.forget("files", str(write.path))
-        store.remember(done, memo)
+        store.remember(done, memo, progress)
         memo.save()
     count = lambda status: sum(1 for w in done if w.status.startswith(status))  # noqa: E731
     return ExtractResult(len(dumps), len(excerpts), len(generated), count("new"), count("updated"),

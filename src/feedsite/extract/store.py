@@ -17,6 +17,7 @@ from pathlib import Path
 from .. import faults, frontmatter
 from ..errors import SourceError
 from ..parallel import forked_map
+from ..progress import Progress
 from ..slugs import slugify_title, unique_slug
 from .cache import Memo, digest
 from .collisions import dedupe_titles
@@ -136,7 +137,7 @@ def _unpacked(path: Path, packed: tuple) -> Existing:
     return found
 
 
-def remember(writes: list[Write], memo: Memo) -> None:
+def remember(writes: list[Write], memo: Memo, progress: Progress | None = None) -> None:
     """The files a run wrote, as the next run will find them: their text is known, so
     that run need not read them. (A person's edit in the instant between the write and
     its stat would go unseen until the file changes again; a rewrite still checks.)
@@ -149,8 +150,8 @@ def remember(writes: list[Write], memo: Memo) -> None:
         return
     stamped = [(write, stamp) for write in writes
                if write.status not in UNCHANGED and (stamp := _stamp(write.path)) is not None]
-    for (write, stamp), foreseen in zip(stamped, forked_map(_foreseen, [w for w, _ in stamped]),
-                                        strict=True):
+    foreseen_all = forked_map(_foreseen, [w for w, _ in stamped], progress, "caching")
+    for (write, stamp), foreseen in zip(stamped, foreseen_all, strict=True):
         if foreseen is None:
             continue
         packed, key, text = foreseen
@@ -226,8 +227,8 @@ def match_files(generated: list[Generated], existing: list[Existing]) -> dict[st
 
 
 def plan(generated: list[Generated], existing: list[Existing], content_dir: Path,
-         memo: Memo | None = None, made_from: dict[str, str] | None = None
-         ) -> tuple[list[Write], list[SourceError]]:
+         memo: Memo | None = None, made_from: dict[str, str] | None = None,
+         progress: Progress | None = None) -> tuple[list[Write], list[SourceError]]:
     """What to write for every article. With a `memo`, a file whose text and article a
     run has seen before gets the text it got then, without rendering it again.
     `made_from` is, by article id, the key of what its derived fields were made from."""
@@ -256,7 +257,8 @@ def plan(generated: list[Generated], existing: list[Existing], content_dir: Path
     # below keeps unless another file took it.
     todo = [(gen, matches.get(gen.id)) for gen in final if gen.id not in matches or (
         keys.get(gen.id) not in known and matches[gen.id].fields.get("status") != RETIRED)]
-    drafted = dict(zip((gen.id for gen, _ in todo), forked_map(_drafted, todo), strict=True))
+    drafted = dict(zip((gen.id for gen, _ in todo), forked_map(_drafted, todo, progress, "rendering"),
+                       strict=True))
     writes = []
     for gen in final:
         match = matches.get(gen.id)
