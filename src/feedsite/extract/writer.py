@@ -107,8 +107,9 @@ def _rename(batch, done: list[Write]) -> SourceError | None:
 def _resolved(path: Path, folders: dict[Path, Path]) -> Path:
     """`path.resolve()`, with each folder resolved once (`folders`), not once per file: a
     cold run writes thousands, and resolving walks every part of the path. Only a file
-    that is a symbolic link itself is resolved whole."""
-    if path.is_symlink():
+    that is a symbolic link itself is resolved whole. (`os.path.islink` says no when it
+    cannot tell, as `resolve` went on: the write that follows reports the fault.)"""
+    if os.path.islink(path):
         return path.resolve()
     parent = folders.get(path.parent)
     if parent is None:
