@@ -15,8 +15,10 @@ up and keeps every entry.
 """
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
 
@@ -26,6 +28,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 MIN_ITEMS = 400  # below this a stage takes well under a second on one core
 _job: tuple[Callable, Sequence] | None = None  # what a forked child works on
+_PR_SET_PDEATHSIG = 1
 
 
 def cores() -> int:
@@ -67,11 +70,36 @@ def forked_each(fn: Callable[[T], R], items: Sequence[T], progress: Progress | N
     parts = [range(at, min(at + size, len(items))) for at in range(0, len(items), size)]
     _job = (fn, items)
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with multiprocessing.get_context("fork").Pool(workers, initializer=_plain_signals,
+                                                     initargs=(os.getpid(),)) as pool:
             for done in progress.each(label, pool.imap(_run, parts), total=len(items), weight=len):
                 yield from done
     finally:
         _job = None
+
+
+def _plain_signals(parent: int) -> None:
+    """A worker's signals as a plain process has them. A fork copies the handlers and the
+    wakeup descriptor of the process it comes from; in the preview that is an asyncio loop
+    that catches SIGTERM and SIGINT and is woken through that descriptor. A worker caught
+    the pool's closing SIGTERM and did nothing, so the pool waited for it forever, while
+    the signal, written to the loop's descriptor, stopped the preview."""
+    signal.set_wakeup_fd(-1)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # Pool.terminate ends the worker
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's, which ends the pool
+    _die_with_parent(parent)
+
+
+def _die_with_parent(parent: int) -> None:
+    """A worker whose parent was killed (a build stopped with SIGTERM or SIGKILL) is
+    killed too, on Linux, instead of failing to send its results into a closed pipe and
+    printing two tracebacks per worker."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # no prctl: not Linux
+        return
+    if os.getppid() != parent:  # the parent was gone before the call took effect
+        os._exit(1)
 
 
 def _run(part: range) -> list:

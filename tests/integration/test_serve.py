@@ -14,12 +14,14 @@ from servekit import (
     EDIT_BOUND,
     OVERLAY,
     PAGE,
+    START_TIMEOUT,
     Server,
     atomic_write,
     copy_project,
     line_of,
     replace_line,
 )
+from test_progress import ARTICLES, many_articles
 
 
 @pytest.fixture(scope="module")
@@ -229,5 +231,32 @@ def test_signal_stops_cleanly(tmp_path, sig):
         assert srv.proc.wait(10) == 0
         assert "Traceback" not in srv.err.read_text()
         assert srv.out.read_text().rstrip().endswith("stopped")
+    finally:
+        srv.stop()
+
+
+def test_dumps_large_enough_to_fork_are_extracted_built_and_served(tmp_path):
+    """Extraction and the build fork workers for 400 items or more. The preview forks them
+    from its watcher thread, under an asyncio loop that catches SIGTERM: a worker that kept
+    that handler ignored the pool's closing SIGTERM, so the first such rebuild hung forever
+    and stopped the server."""
+    project = many_articles(tmp_path / "site")
+    (project / "feeds").rename(project / "incoming")
+    (project / "feeds").mkdir()
+    (project / "content").mkdir()
+    srv = Server(project, "--no-search")
+    try:
+        assert srv.get("/")[0] == 200
+        for dump in sorted((project / "incoming").iterdir()):
+            dump.rename(project / "feeds" / dump.name)
+        deadline = time.monotonic() + START_TIMEOUT
+        while len(list((project / "content").glob("*.md"))) < ARTICLES:
+            assert srv.proc.poll() is None, srv.err.read_text()
+            assert time.monotonic() < deadline, f"extraction did not finish: {srv.out.read_text()}"
+            time.sleep(0.2)
+        srv.wait_for("/", lambda s, b: s == 200 and f"共 {ARTICLES} 篇" in b, bound=START_TIMEOUT)
+        srv.proc.send_signal(signal.SIGTERM)
+        assert srv.proc.wait(10) == 0
+        assert "Traceback" not in srv.err.read_text()
     finally:
         srv.stop()
