@@ -18,10 +18,8 @@ def files(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
-@pytest.mark.skipif(parallel.cores() < 2, reason="one core: nothing forks")
-def test_forked_build_is_byte_identical_to_a_single_process_build(tmp_path, monkeypatch):
-    config = load_config(copy_corpus(tmp_path / "site") / "site.yaml")
-    single = build(config, tmp_path / "single")
+def fork_everything(monkeypatch) -> list[str]:
+    """Every stage forks, however few its items; the list fills with each pool's start method."""
     pools, get_context = [], multiprocessing.get_context
 
     def counted(method):
@@ -30,6 +28,14 @@ def test_forked_build_is_byte_identical_to_a_single_process_build(tmp_path, monk
 
     monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
     monkeypatch.setattr(parallel.multiprocessing, "get_context", counted, raising=True)
+    return pools
+
+
+@pytest.mark.skipif(parallel.cores() < 2, reason="one core: nothing forks")
+def test_forked_build_is_byte_identical_to_a_single_process_build(tmp_path, monkeypatch):
+    config = load_config(copy_corpus(tmp_path / "site") / "site.yaml")
+    single = build(config, tmp_path / "single")
+    pools = fork_everything(monkeypatch)
     forked = build(config, tmp_path / "forked")
     monkeypatch.undo()
     assert pools == ["fork", "fork"]  # Markdown, then the pages

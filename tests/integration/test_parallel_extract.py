@@ -4,11 +4,9 @@ or not, and the cache it fills is the one the next run finds. The real dumps hol
 fewer articles than parallel.MIN_ITEMS, so the threshold is lowered to make them fork."""
 from __future__ import annotations
 
-import multiprocessing
-
 import pytest
 from conftest import copy_corpus
-from test_parallel_build import files
+from test_parallel_build import files, fork_everything
 
 from feedsite import extract, parallel
 from feedsite.config import load_config
@@ -20,14 +18,7 @@ def test_forked_extraction_writes_what_a_single_process_writes(tmp_path, monkeyp
     project = copy_corpus(tmp_path / "site", content=False)
     config = load_config(project / "site.yaml")
     single = extract.run(config, [project / "feeds"], tmp_path / "single")
-    pools, get_context = [], multiprocessing.get_context
-
-    def counted(method):
-        pools.append(method)
-        return get_context(method)
-
-    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
-    monkeypatch.setattr(parallel.multiprocessing, "get_context", counted, raising=True)
+    pools = fork_everything(monkeypatch)
     forked = extract.run(config, [project / "feeds"], tmp_path / "forked")
     cached = extract.run(config, [project / "feeds"], tmp_path / "cached", cache=tmp_path / "cache")
     monkeypatch.undo()

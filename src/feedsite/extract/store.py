@@ -123,13 +123,14 @@ def _parsed(path: Path, text: str) -> Existing:
 
 def _packed(e: Existing) -> tuple:
     """An Existing as plain values for the cache (a pickled Path costs more than its file).
-    The body is the end of the text, so it is kept as where it starts, not stored twice."""
+    The body is the end of the text, so it is kept as where it starts, not stored twice;
+    the text comes last, so a worker can send the rest and the parent add the text it has."""
     body = len(e.text) - len(e.body) if e.text.endswith(e.body) else e.body
-    return e.fields, body, e.id, tuple(e.sources), e.text, e.edited, e.digest
+    return e.fields, body, e.id, tuple(e.sources), e.edited, e.digest, e.text
 
 
 def _unpacked(path: Path, packed: tuple) -> Existing:
-    fields, body, id_, sources, text, edited, text_digest = packed
+    fields, body, id_, sources, edited, text_digest, text = packed
     found = Existing(path, fields, text[body:] if isinstance(body, int) else body, id_,
                      frozenset(sources), text)
     found.__dict__["edited"] = edited  # what the cached_properties would work out again
@@ -155,7 +156,7 @@ def remember(writes: list[Write], memo: Memo, progress: Progress | None = None) 
         if foreseen is None:
             continue
         packed, key, text = foreseen
-        memo.put("files", str(write.path), (stamp, (*packed[:4], write.text, *packed[5:])))
+        memo.put("files", str(write.path), (stamp, (*packed, write.text)))
         if key is not None:
             memo.put("updates", key, text)
 
@@ -167,8 +168,7 @@ def _foreseen(write: Write) -> tuple[tuple, str | None, str | None] | None:
         found = _parsed(write.path, write.text)
     except frontmatter.FrontMatterError:
         return None
-    packed = _packed(found)
-    packed = (*packed[:4], None, *packed[5:])
+    packed = _packed(found)[:-1]
     if write.article is None:
         return packed, None, None
     text = update(found, write.article)
