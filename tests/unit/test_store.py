@@ -5,13 +5,16 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from conftest import FEEDS
+
 from feedsite import frontmatter
 from feedsite.cache import open_store
 from feedsite.extract.cache import FILE, TABLES, Memo
 from feedsite.extract.drafts import Generated
 from feedsite.extract.filetext import render, update
 from feedsite.extract.fingerprint import EDITABLE, edited_fields, fingerprint, parse
-from feedsite.extract.store import Existing, match_files, plan, remember
+from feedsite.extract.remembered import _as_rendered, _foreseen, remember
+from feedsite.extract.store import Existing, match_files, packed_entry, parsed_file, plan, update_key
 
 CONTENT = Path("/site/content")
 
@@ -167,3 +170,55 @@ def test_peek_reads_rows_without_locks_and_gives_nothing_for_what_it_cannot_trus
     (tmp_path / "not.sqlite").write_bytes(b"not a database\0" * 100)
     assert peek(tmp_path, "not.sqlite", "v1", ("unchanged",)) == {}
     assert peek(tmp_path / "none", "s.sqlite", "v1", ("unchanged",)) == {}
+
+
+def _real_articles(config) -> list[Generated]:
+    from feedsite.errors import Report
+    from feedsite.extract.drafts import Analysis, generate_all, merge
+    from feedsite.extract.pipeline import discover_dumps, read_dumps
+    from feedsite.progress import Progress
+
+    report = Report()
+    excerpts = read_dumps(discover_dumps([FEEDS], report), report, Memo(), Progress())
+    drafts = merge(excerpts)
+    return generate_all(drafts, Analysis(config, drafts))
+
+
+def _foreseen_by_parsing(write) -> tuple:
+    """What remembering a written file keeps, worked out the long way: parsing it back."""
+    found = parsed_file(write.path, write.text)
+    text = update(found, write.article)
+    return (packed_entry(found)[:-1], update_key(found, write.article, write.made_from),
+            text if text != found.text else None), found.edited
+
+
+def test_a_new_file_is_remembered_as_parsing_it_back_would_give(config, tmp_path):
+    """`remember` builds a new file's cache entry from the values `render` wrote instead
+    of parsing the file: on every real article, and on titles and tags that YAML must
+    quote or would read as another type, the two agree."""
+    tricky = [generated(id_=f"t{k}", title=title, tags=tags, sources=(f"feeds/t.txt:{k}",))
+              for k, (title, tags) in enumerate([
+                  ("123", ("1", "true")), ("yes", ("null", "~")), ("a: b", ("- x", "#c")),
+                  ("'引号' \"双引号\"", ("[列表]", "{映射}")), (" 前后空格 ", ("RoPE ",)),
+                  ("2024-01-01", ("0x1F", "1e3")), ("：全角冒号", ("",))])]
+    articles = _real_articles(config) + tricky
+    writes, _ = plan(articles, [], tmp_path, Memo(), {g.id: f"k-{g.id}" for g in articles})
+    assert len(writes) == len(articles) > 40 and {w.status for w in writes} == {"new"}
+    for write in writes:
+        packed, key, text = _foreseen(write)
+        (want_packed, want_key, want_text), want_edited = _foreseen_by_parsing(write)
+        # Sources are kept as a set: their order in the tuple is the set's, not the file's.
+        assert (packed[:3], set(packed[3]), packed[4:], key, text) == \
+            (want_packed[:3], set(want_packed[3]), want_packed[4:], want_key, want_text), write.path
+        assert _as_rendered(write) == parsed_file(write.path, write.text) and packed[4] == want_edited
+
+
+def test_field_hashes_are_remembered_only_where_equal_values_hash_alike():
+    """Hashes of text values are memoized; True == 1 == 1.0 would share a memo entry
+    though YAML writes them apart, so values a person may write are never memoized."""
+    from feedsite.extract.fingerprint import field_hash
+
+    assert len({field_hash("title", v) for v in ("1", 1, True, 1.0)}) == 4
+    assert len({field_hash("tags", v) for v in (["1"], [1], [True], [1.0])}) == 4
+    assert field_hash("tags", ["RoPE", "LLM"]) == field_hash("tags", ("RoPE", "LLM"))
+    assert field_hash("body", "正文。\n") == field_hash("body", "正文。")

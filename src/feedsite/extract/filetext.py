@@ -21,20 +21,29 @@ def _slug_of(existing: Existing) -> str:
     return slug if SLUG_RE.fullmatch(slug) else existing.path.stem
 
 
-def render(gen: Generated, slug: str) -> str:
-    fields = {
+def new_fields(gen: Generated, slug: str) -> dict:
+    """The front matter of a new article's file."""
+    return {
         "title": gen.title, "slug": slug, "topic": gen.topic, "tags": list(gen.tags),
         "sources": list(gen.sources), "truncated": gen.truncated,
         "lost_formulas": gen.lost_formulas, "cut_formulas": gen.cut_formulas,
         "title_source": gen.title_source, "id": gen.id, "fingerprint": gen.fingerprint,
     }
-    return frontmatter.dump(fields, gen.body)
+
+
+def render(gen: Generated, slug: str) -> str:
+    return frontmatter.dump(new_fields(gen, slug), gen.body)
 
 
 def update(existing: Existing, gen: Generated) -> str:
     """The existing file brought up to date: fields a person edited stay as they
     are (with their old hash, so they stay marked as edited), the rest follow the
     new extraction, and keys the person added are kept."""
+    return frontmatter.dump(*updated(existing, gen))
+
+
+def updated(existing: Existing, gen: Generated) -> tuple[dict, str]:
+    """The (front matter, body) that `update` writes."""
     edited = existing.edited
     mine, theirs = gen.editable(), existing.values()
     values = {k: theirs[k] if k in edited else mine[k] for k in EDITABLE}
@@ -49,4 +58,4 @@ def update(existing: Existing, gen: Generated) -> str:
     refreshed = carried_over(existing.fields.get("fingerprint"), edited, values)
     if refreshed is not None:
         fields["fingerprint"] = refreshed
-    return frontmatter.dump(fields, values["body"])
+    return fields, values["body"]

@@ -9,11 +9,27 @@ from __future__ import annotations
 
 import hashlib
 import json
+from functools import lru_cache
 
 EDITABLE = ("title", "topic", "tags", "body")
 
 
 def field_hash(key: str, value) -> str:
+    if isinstance(value, str):
+        return _text_hash(key, value)
+    if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+        return _text_hash(key, tuple(value))
+    return _hash(key, value)  # a value a person wrote: True and 1 would share a memo entry
+
+
+# A file's fields are hashed when it is drafted, written, read back and updated: a
+# memo of the last few articles' hashes spares most of the JSON encoding and hashing.
+@lru_cache(maxsize=512)
+def _text_hash(key: str, value: str | tuple[str, ...]) -> str:
+    return _hash(key, value)
+
+
+def _hash(key: str, value) -> str:
     value = value.strip() if key == "body" and isinstance(value, str) else value
     if key == "tags" and isinstance(value, (list, tuple)):
         value = list(value)

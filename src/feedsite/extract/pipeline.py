@@ -16,7 +16,7 @@ from ..config import SiteConfig
 from ..errors import BuildFailed, Report, SourceError, shown_path
 from ..files import Notify, exclusive
 from ..progress import Progress
-from . import store, writer
+from . import remembered, store, writer
 from .cache import Memo, digest, open_memo
 from .drafts import Analysis, generate_all, merge
 from .dumps import Excerpt, parse_dump
@@ -155,7 +155,7 @@ def _run(config: SiteConfig, paths: list[Path], content_dir: Path, memo: Memo, p
         for write in writes:
             if id(write) not in landed:
                 memo.forget("files", str(write.path))
-        store.remember(done, memo, progress)
+        remembered.remember(done, memo, progress)
         memo.save()
     count = lambda status: sum(1 for w in done if w.status.startswith(status))  # noqa: E731
     return ExtractResult(len(dumps), len(excerpts), len(generated), count("new"), count("updated"),

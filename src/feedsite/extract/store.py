@@ -78,15 +78,15 @@ def read_existing(content_dir: Path, shown: str, memo: Memo | None = None
     for file, key in zip(names, keys, strict=True):
         path = content_dir / file
         name = f"{shown}/{file}"
-        stamp = _stamp(key) if memo.active else None
+        stamp = stamp_of(key) if memo.active else None
         if stamp is not None and (hit := seen.get(key)) is not None and hit[0] == stamp:
             existing.append(_unpacked(path, hit[1]))
             continue
         try:
-            found = _parsed(path, path.read_text(encoding="utf-8"))
+            found = parsed_file(path, path.read_text(encoding="utf-8"))
             existing.append(found)
             if stamp is not None:
-                memo.put("files", str(path), (stamp, _packed(found)))
+                memo.put("files", str(path), (stamp, packed_entry(found)))
         except OSError as exc:  # a dangling link, a file we may not read: never written over
             problems.append(SourceError(name, 0, f"cannot read: {faults.cause(exc)}; left as it is"))
             existing.append(Existing(path, None, "", None, frozenset()))
@@ -112,7 +112,7 @@ def _listing(content_dir: Path) -> list[str]:
         return []
 
 
-def _parsed(path: Path, text: str) -> Existing:
+def parsed_file(path: Path, text: str) -> Existing:
     """Raises FrontMatterError."""
     fields, parts = frontmatter.parse(text)
     found = Existing(path, fields, parts.body, _str(fields.get("id")),
@@ -121,7 +121,7 @@ def _parsed(path: Path, text: str) -> Existing:
     return found
 
 
-def _packed(e: Existing) -> tuple:
+def packed_entry(e: Existing) -> tuple:
     """An Existing as plain values for the cache (a pickled Path costs more than its file).
     The body is the end of the text, so it is kept as where it starts, not stored twice;
     the text comes last, so a worker can send the rest and the parent add the text it has."""
@@ -138,43 +138,6 @@ def _unpacked(path: Path, packed: tuple) -> Existing:
     return found
 
 
-def remember(writes: list[Write], memo: Memo, progress: Progress | None = None) -> None:
-    """The files a run wrote, as the next run will find them: their text is known, so
-    that run need not read them. (A person's edit in the instant between the write and
-    its stat would go unseen until the file changes again; a rewrite still checks.)
-
-    The next run most often plans each file from this very text and this very article
-    (the dumps did not change it): what it would write then is worked out now, while
-    the file is parsed anyway, so that run, often the first after a cold one, finds it.
-    A cold run parses thousands: across the cores."""
-    if not memo.active:
-        return
-    stamped = [(write, stamp) for write in writes
-               if write.status not in UNCHANGED and (stamp := _stamp(write.path)) is not None]
-    foreseen_all = forked_map(_foreseen, [w for w, _ in stamped], progress, "caching")
-    for (write, stamp), foreseen in zip(stamped, foreseen_all, strict=True):
-        if foreseen is None:
-            continue
-        packed, key, text = foreseen
-        memo.put("files", str(write.path), (stamp, (*packed, write.text)))
-        if key is not None:
-            memo.put("updates", key, text)
-
-
-def _foreseen(write: Write) -> tuple[tuple, str | None, str | None] | None:
-    """A written file as `_packed` keeps it, less its text (the parent has it), and the
-    key and text of what `update` would make of it (None: the text it holds)."""
-    try:
-        found = _parsed(write.path, write.text)
-    except frontmatter.FrontMatterError:
-        return None
-    packed = _packed(found)[:-1]
-    if write.article is None:
-        return packed, None, None
-    text = update(found, write.article)
-    return packed, update_key(found, write.article, write.made_from), text if text != found.text else None
-
-
 def update_key(existing: Existing, gen: Generated, made_from: str | None = None) -> str:
     """All that `update` reads: the file's text, its path (a file without a valid slug
     is known by its name) and the article. `made_from` stands for all of the article
@@ -184,7 +147,7 @@ def update_key(existing: Existing, gen: Generated, made_from: str | None = None)
     return digest(str(existing.path), existing.digest, made_from or "", article)
 
 
-def _stamp(path: Path | str) -> tuple[int, int, int, int] | None:
+def stamp_of(path: Path | str) -> tuple[int, int, int, int] | None:
     """What tells a file apart from its earlier self without reading it. The change time
     is in it because no program can set it back, as `touch -d` sets the mtime."""
     try:
