@@ -30,8 +30,11 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from feedsite import extract  # noqa: E402
 from feedsite.config import load_config  # noqa: E402
+from feedsite.extract.blocks import _is_phrase as is_phrase  # noqa: E402
+from feedsite.extract.fingerprint import _text_hash as text_hash  # noqa: E402
 from feedsite.extract.structure import blocks_of  # noqa: E402
 from feedsite.segment import segmenter  # noqa: E402
+from feedsite.slugs import _run_pinyin as run_pinyin  # noqa: E402
 from feedsite.spans import prose_only  # noqa: E402
 
 HEADER = "INCOMING TRANSMISSION\n\nLATEST UPDATES\n"
@@ -84,7 +87,7 @@ def add_new_excerpts(folder: Path, excerpts: int, first_dump: int) -> int:
 
 def timed(config, feeds: Path, content: Path, cache: Path | None) -> tuple[float, object]:
     # As a new `feedsite extract` process finds them: no dictionary loaded, nothing memoized.
-    for memoized in (segmenter, blocks_of, prose_only):
+    for memoized in (segmenter, blocks_of, prose_only, is_phrase, run_pinyin, text_hash):
         memoized.cache_clear()
     start = time.perf_counter()
     result = extract.run(config, [feeds], content, cache=cache)

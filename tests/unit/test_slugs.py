@@ -1,6 +1,10 @@
 import re
 
-from feedsite.slugs import MAX_SLUG, slugify_title, unique_slug
+from conftest import CONTENT
+from hypothesis import given
+from hypothesis import strategies as st
+
+from feedsite.slugs import MAX_SLUG, pinyin_of, slugify_title, unique_slug
 
 
 def test_pinyin_and_latin_words():
@@ -24,3 +28,24 @@ def test_unique_slug_numbers_collisions_within_the_limit():
     base = "a" * 60
     assert unique_slug("x", {"x", "x-2"}) == "x-3"
     assert len(unique_slug(base, {base})) <= MAX_SLUG
+
+
+# Han characters with several readings, whose reading depends on the word around them.
+_MIXED = st.text(alphabet="银行长重庆音乐会行走模型的原理变体 BERTRoPE0123-()(),。:、·〇々", max_size=30)
+
+
+@given(_MIXED)
+def test_pinyin_run_by_run_is_pypinyins_own_reading(title):
+    from pypinyin import lazy_pinyin
+
+    assert pinyin_of(title) == lazy_pinyin(title)
+
+
+def test_every_real_title_reads_as_pypinyin_reads_it():
+    from pypinyin import lazy_pinyin
+
+    titles = [line.removeprefix("title: ") for path in sorted(CONTENT.glob("*.md"))
+              for line in path.read_text(encoding="utf-8").split("\n") if line.startswith("title: ")]
+    assert len(titles) >= 40
+    for title in titles:
+        assert pinyin_of(title) == lazy_pinyin(title), title

@@ -10,6 +10,7 @@ between Latin words are never boundaries. Nothing here changes a character.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .leetcode import is_leetcode, mark_leetcode
 from .pieces import HEADING, ITEM, PARA, Block, Pieces
@@ -200,6 +201,7 @@ def _is_han(c: str) -> bool:
     return "\u3400" <= c <= "\u9fff"
 
 
+@lru_cache(maxsize=4096)  # a window of pieces is tried as a heading from several places
 def _is_phrase(phrase: str) -> bool:
     """A short unpunctuated noun phrase: 2–16 CJK characters or up to 4 Latin words."""
     if len(phrase) > 48:

@@ -148,7 +148,7 @@ class Analysis:
         in this collection (the site's rules are in the cache's version)."""
         key = self._derived.get(text)
         if key is None:  # the plan asks again, by article: worked out once
-            salience = self.collection.salience(self.collection.readings[text])
+            salience = self.collection.salience_of(text)
             key = self._derived[text] = digest(self.keys[text], "\x1f".join(salience.ranked),
                                                "".join("1" if c else "0" for c in salience.close))
         return key

@@ -115,6 +115,7 @@ class Collection:
             self.df.update(reading.terms)
         total = self.size + 1
         self._idf = {t: math.log(total / (n + 0.5)) for t, n in self.df.items()}
+        self._salience: dict[str, Salience] = {}
 
     @property
     def segmenter(self) -> Segmenter:
@@ -203,10 +204,21 @@ class Collection:
         return Salience(tuple(t for _, t in ranked),
                         tuple(-w * 2 >= first for w, _ in ranked[1:CLOSE]))
 
+    def salience_of(self, text: str) -> Salience:
+        """The salience of a text of the collection, worked out once: a cached run asks
+        for every article's to key its derived fields, and deriving asks again."""
+        found = self._salience.get(text)
+        if found is None:
+            found = self._salience[text] = self.salience(self.readings[text])
+        return found
+
     def terms(self, text: str) -> Terms:
         reading = self.readings.get(text)
         if reading is None or reading.words is None:
             reading = self.read(text)
+            salience = self.salience(reading)
+        else:
+            salience = self.salience_of(text)
         assert reading.words is not None
         return Terms(dict(zip(reading.terms, reading.counts, strict=True)), reading.words,
-                     self.rarity_of, self.salience(reading))
+                     self.rarity_of, salience)

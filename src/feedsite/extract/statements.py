@@ -40,6 +40,7 @@ _SUBJECT = re.compile(rf"^([^,。;:!?]{{2,30}}?{_HEAD_NOUN}?)\s*(?:就是|是|�
 _FRAME = re.compile(r"(?:^|[,\uff0c])\s*(在|对于)\s*([^,。;:]{2,16}?)\s*(中|来说|而言)\s*[,\uff0c]\s*"
                     r"([^,。;:]{2,20}?)\s*(?:有|是|的加入|的作用|在于|一直)")
 _QUOTES = re.compile(r"[\"“”]")
+_GLOSS = re.compile(r"\s*([((][A-Za-z][A-Za-z \-]{2,30}[))])")  # after a phrase: its Latin name
 _SUMMING = ("总结", "梳理", "整理", "综述")
 
 
@@ -115,7 +116,18 @@ def _is_phrase(phrase: str) -> bool:
 
 def _with_gloss(phrase: str, prose: str) -> str:
     """`重参数` -> `重参数(Reparameterization)` when the text glosses it so."""
-    m = re.search(re.escape(phrase) + r"\s*([((][A-Za-z][A-Za-z \-]{2,30}[))])", prose)
+    m = _glossed_at(phrase, prose)
     if m and len(phrase) + len(m.group(1)) <= MAX_PHRASE + 4 and "(" not in phrase:
         return phrase + m.group(1)
     return phrase
+
+
+def _glossed_at(phrase: str, prose: str) -> re.Match | None:
+    """The first gloss right after a mention of `phrase`, as a search for the phrase
+    and its gloss in one pattern would find it, without compiling one per phrase."""
+    at = prose.find(phrase)
+    while at >= 0:
+        if m := _GLOSS.match(prose, at + len(phrase)):
+            return m
+        at = prose.find(phrase, at + 1)
+    return None

@@ -45,7 +45,7 @@ def blocks_of(text: str) -> tuple[Block, ...]:
 def restore(text: str) -> str:
     """Markdown body for one excerpt: the text plus markup and line breaks only."""
     blocks = blocks_of(text)
-    prose = prose_mask(text)[0]
+    prose = bytes(prose_mask(text)[0])  # 1 for prose: runs are found in C
     out = []
     for k, block in enumerate(blocks):
         if k:
@@ -55,7 +55,7 @@ def restore(text: str) -> str:
     return "".join(out)
 
 
-def _render(text: str, block: Block, prose: list[bool]) -> str:
+def _render(text: str, block: Block, prose: bytes) -> str:
     source = text[block.start:block.end]
     if block.kind == CODE:
         lines = "".join("\n" if block.start + i in block.lines else c for i, c in enumerate(source))
@@ -68,14 +68,13 @@ def _render(text: str, block: Block, prose: list[bool]) -> str:
     return body
 
 
-def _escape_block(text: str, start: int, end: int, prose: list[bool]) -> str:
+def _escape_block(text: str, start: int, end: int, prose: bytes) -> str:
     """Escape the prose of text[start:end], leaving math alone; the block start is
     escaped so it cannot open a list, quote or heading."""
     out, i = [], start
     while i < end:
-        j = i
-        while j < end and prose[j] == prose[i]:
-            j += 1
+        j = prose.find(b"\0" if prose[i] else b"\1", i, end)  # where this run of prose or math ends
+        j = end if j < 0 else j
         chunk = text[i:j]
         if prose[i]:
             chunk = _ESCAPE.sub(r"\\\1", chunk)
