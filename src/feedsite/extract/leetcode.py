@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .pieces import CODE, HEADING, PARA, Pieces
+from .pieces import CODE, HEADING, ITEM, PARA, Pieces
 
 _LEETCODE = re.compile(r"^\d+\. \S+(?: \S+)* 题目 ")
 _SECTION = {"题目": 2, "题解": 2, "提示:": 2, "提示\uff1a": 2}
@@ -18,6 +18,9 @@ _EXAMPLE = re.compile(r"示例$")
 _EXAMPLE_NUMBER = re.compile(r"\d+[:\uff1a]$")
 _LINE_START = re.compile(r"(输入|输出|解释|说明)[:\uff1a]")
 _RULE = re.compile(r"-{3,}$")
+_COMPARISON = frozenset(("==", "!=", "<=", ">=", "<", ">", "\u2264", "\u2265", "\u2260"))
+_EXPONENT = re.compile(r"\d{1,2}")  # `10 5`: the feed lost the superscript of 10^5
+_GOES_ON = ("且", "并", "而", "和", "或", "其中", "但")  # words that continue a constraint
 
 
 def is_leetcode(text: str) -> bool:
@@ -48,10 +51,56 @@ def mark_leetcode(lay: Pieces) -> set[int]:
         lay.mark(first, HEADING, level)
         lay.mark(after, PARA)
         owned.update(range(first, after + 1))
+        end = headings[k + 1][0] if k + 1 < len(headings) else n
         if level == 3:
-            end = headings[k + 1][0] if k + 1 < len(headings) else n
             owned.update(_mark_example(lay, after, end))
+        elif lay.piece(first).startswith("提示"):
+            _mark_constraints(lay, after, end)
     return owned
+
+
+def _mark_constraints(lay: Pieces, first: int, end: int) -> None:
+    """`m == s.length n == t.length 1 <= m, n <= 10 5 s 和 t 由英文字母组成`: the problem's
+    constraints, one list item each. A constraint is a chain of comparisons; the text
+    between two chains (`s 和 t 由英文字母组成`) is one of its own."""
+    if first >= end or not lay.all_prose(first, end) or _chain_end(lay, first, end) == first:
+        return  # words first (`你可以假设 1 <= n`): a sentence, not a list
+    items, i = [], first
+    while i < end:
+        j = _chain_end(lay, i, end)
+        words = j == i
+        if words:  # up to the next chain
+            j = i + 1
+            while j < end and _chain_end(lay, j, end) == j:
+                j += 1
+        if not (words and lay.piece(i).startswith(_GOES_ON)):  # `且 n 为偶数` goes on the item before
+            items.append(i)
+        i = j
+    if len(items) >= 2:
+        for i in items:
+            lay.mark(i, ITEM)
+
+
+def _chain_end(lay: Pieces, i: int, end: int) -> int:
+    """The piece after the comparisons that start at piece i (`1 <= m, n <= 10 5`), or i."""
+    j = _operand_end(lay, i, end)
+    if j >= end or lay.piece(j) not in _COMPARISON:
+        return i
+    while j < end and lay.piece(j) in _COMPARISON and j + 1 < end:
+        j = _operand_end(lay, j + 1, end)
+    return j
+
+
+def _operand_end(lay: Pieces, i: int, end: int) -> int:
+    """The piece after one side of a comparison: `m, n` runs on after a comma, and a
+    number's lost exponent (`10 5`) stays with it unless a comparison follows it."""
+    j = i + 1
+    while j < end and lay.piece(j - 1).endswith((",", "\uff0c")):
+        j += 1
+    if lay.piece(j - 1).isdigit() and j < end and _EXPONENT.fullmatch(lay.piece(j)) \
+            and not (j + 1 < end and lay.piece(j + 1) in _COMPARISON):
+        j += 1
+    return j
 
 
 def _mark_example(lay: Pieces, first: int, end: int) -> range:
