@@ -63,19 +63,20 @@ def _mark_constraints(lay: Pieces, first: int, end: int) -> None:
     """`m == s.length n == t.length 1 <= m, n <= 10 5 s 和 t 由英文字母组成`: the problem's
     constraints, one list item each. A constraint is a chain of comparisons; the text
     between two chains (`s 和 t 由英文字母组成`) is one of its own."""
-    if first >= end or not lay.all_prose(first, end) or _chain_end(lay, first, end) == first:
-        return  # words first (`你可以假设 1 <= n`): a sentence, not a list
-    items, i = [], first
+    if first >= end or not lay.all_prose(first, end):
+        return
+    runs, i = [], first  # (first piece, is a chain of comparisons)
     while i < end:
         j = _chain_end(lay, i, end)
-        words = j == i
-        if words:  # up to the next chain
-            j = i + 1
-            while j < end and _chain_end(lay, j, end) == j:
-                j += 1
-        if not (words and lay.piece(i).startswith(_GOES_ON)):  # `且 n 为偶数` goes on the item before
-            items.append(i)
+        chain = j > i
+        while not chain and j < end and _chain_end(lay, j, end) == j:
+            j += 1  # words, up to the next chain
+        runs.append((i, chain))
         i = j
+    if not runs[0][1]:
+        return  # words first (`你可以假设 1 <= n`): a sentence, not a list
+    # Words that go on (`且 n 为偶数`) stay in the item before.
+    items = [i for i, chain in runs if chain or not lay.piece(i).startswith(_GOES_ON)]
     if len(items) >= 2:
         for i in items:
             lay.mark(i, ITEM)
@@ -86,7 +87,7 @@ def _chain_end(lay: Pieces, i: int, end: int) -> int:
     j = _operand_end(lay, i, end)
     if j >= end or lay.piece(j) not in _COMPARISON:
         return i
-    while j < end and lay.piece(j) in _COMPARISON and j + 1 < end:
+    while j + 1 < end and lay.piece(j) in _COMPARISON:
         j = _operand_end(lay, j + 1, end)
     return j
 
