@@ -18,6 +18,7 @@ from __future__ import annotations
 import ctypes
 import multiprocessing
 import os
+import pickle
 import signal
 from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
@@ -76,6 +77,58 @@ def forked_each(fn: Callable[[T], R], items: Sequence[T], progress: Progress | N
                 yield from done
     finally:
         _job = None
+
+
+class Meanwhile:
+    """`fn()` worked out in a forked child while this process goes on: for work that
+    waits on the kernel (the stat of 37,000 output files, a tenth of an edit's build)
+    and would wait as long in a thread, which needs the lock the parent's Python holds.
+    `result()` waits for it and gives what it returned, or raises what it raised; on one
+    core or without fork, `fn` runs then, here. `close()` reaps a child whose result was
+    not asked for. Results come back pickled, so keep them small."""
+
+    def __init__(self, fn: Callable[[], R]):
+        self._fn, self._pid, self._pipe, self._done = fn, 0, -1, None
+        if cores() < 2 or "fork" not in multiprocessing.get_all_start_methods():
+            return
+        parent, (read, write) = os.getpid(), os.pipe()
+        self._pid = os.fork()
+        if self._pid == 0:  # the child: never back into the caller's code
+            try:
+                os.close(read)
+                _plain_signals(parent)
+                try:
+                    out = pickle.dumps((True, fn()))
+                except Exception as exc:  # noqa: BLE001 - raised again in the parent
+                    out = pickle.dumps((False, exc))
+                with os.fdopen(write, "wb") as pipe:
+                    pipe.write(out)
+            finally:
+                os._exit(0)
+        os.close(write)
+        self._pipe = read
+
+    def result(self) -> R:
+        if self._done is None:
+            if not self._pid:
+                self._done = (True, self._fn())
+            else:
+                with os.fdopen(self._pipe, "rb") as pipe:
+                    out = pipe.read()
+                os.waitpid(self._pid, 0)
+                self._pid = 0
+                self._done = pickle.loads(out) if out else (True, self._fn())  # a child killed: again here
+        ok, value = self._done
+        if not ok:
+            raise value
+        return value
+
+    def close(self) -> None:
+        if self._pid:
+            os.kill(self._pid, signal.SIGKILL)
+            os.close(self._pipe)
+            os.waitpid(self._pid, 0)
+            self._pid, self._done = 0, (False, ChildProcessError("closed before its result was asked for"))
 
 
 def _plain_signals(parent: int) -> None:

@@ -116,6 +116,53 @@ def test_a_body_edit_with_known_headings_slugs_nothing_again(site):
     assert_as_clean(site)
 
 
+def test_a_body_edit_reads_no_stored_body(site):
+    """The cache keeps articles' bodies apart from their parsed rows: an edit's build
+    parses the edited file and needs no other article's text (cards take their length
+    from the rendered body), so it fetches none."""
+    edit(site / "content/rnn.md", "## 概述\n", "## 概述\n\n不读旧正文的编辑。\n")
+    probe = ("import feedsite.build.state as state\n"
+             "from feedsite.cli import main\n"
+             "fetched, fetch = [], state._body\n"
+             "state._body = lambda store, path: fetched.append(path) or fetch(store, path)\n"
+             "assert main(['build']) == 0\n"
+             "print('bodies fetched:', len(fetched))\n")
+    result = subprocess.run([sys.executable, "-c", probe], cwd=site, capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "bodies fetched: 0" in result.stdout and written(result.stdout) > 0, result.stdout
+    assert "不读旧正文的编辑" in assert_as_clean(site)["articles/rnn/index.html"].decode()
+
+
+def test_a_body_left_in_the_store_is_the_files_and_the_file_stands_in_for_it(site):
+    """Each cached article's body, fetched when asked for, is its file's as parsing gives
+    it; with the store's copy gone (a row that cannot be read) the file gives it again.
+    An article pickled before its body was fetched carries the body."""
+    from feedsite.build.cache import FILE, open_store, store_version
+    from feedsite.build.content import parse_article
+    from feedsite.build.state import load_state
+    from feedsite.config import load_config
+
+    config = load_config(site / "site.yaml")
+    parsed = {path: parse_article("x", Path(path).read_text(encoding="utf-8"), config)[0]
+              for path in map(str, sorted((site / "content").glob("*.md")))}
+    store, _ = open_store(site / ".feedsite-cache", store_version())
+    try:
+        rows = load_state(store).parsed
+        assert sorted(rows) == sorted(parsed)
+        for path, (_, article, _, _) in rows.items():
+            assert "body" not in vars(article)
+            assert pickle.loads(pickle.dumps(article)).body == parsed[path].body
+        for path, (_, article, _, _) in load_state(store).parsed.items():
+            assert article.body == parsed[path].body and "_fetch_body" not in vars(article)
+        store.write({}, {"bodies": set(parsed)})
+        for path, (_, article, _, _) in load_state(store).parsed.items():
+            assert article.body == parsed[path].body != ""
+    finally:
+        store.close()
+    assert (site / ".feedsite-cache" / FILE).is_file()
+
+
 def test_title_edited_reaches_cards_neighbours_and_tags(site):
     page = (site / "public/articles/rnn/index.html").read_text()
     edit(site / "content/rnn.md", "title: RNN\n", "title: 循环神经网络入门\n")

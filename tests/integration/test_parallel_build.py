@@ -4,6 +4,8 @@ lowered to make every stage (Markdown, MathJax, pages) fork for it."""
 from __future__ import annotations
 
 import multiprocessing
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -42,3 +44,30 @@ def test_forked_build_is_byte_identical_to_a_single_process_build(tmp_path, monk
     assert forked.warnings == single.warnings
     assert forked.written == single.written
     assert files(tmp_path / "forked") == files(tmp_path / "single")
+
+
+@pytest.mark.skipif(parallel.cores() < 2, reason="one core: nothing forks")
+def test_meanwhile_works_in_a_child_and_gives_back_its_result_or_its_error(tmp_path):
+    """What a forked child found while this process went on: its result, what it raised,
+    and (a child killed or closed) the work done here instead; no child is left behind."""
+    def where() -> int:
+        return os.getpid()
+
+    child = parallel.Meanwhile(where)
+    pid = child.result()
+    assert pid != os.getpid() and child.result() == pid
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, 0)  # reaped
+    with pytest.raises(ZeroDivisionError):
+        parallel.Meanwhile(lambda: 1 // 0).result()
+    parent = os.getpid()
+    unwanted = parallel.Meanwhile(lambda: time.sleep(30))
+    started, pid = time.monotonic(), unwanted._pid
+    unwanted.close()  # killed, not waited for
+    assert time.monotonic() - started < 5
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, 0)  # reaped
+    with pytest.raises(ChildProcessError):
+        unwanted.result()
+    killed = parallel.Meanwhile(lambda: os.kill(os.getpid(), 9) if os.getpid() != parent else "here")
+    assert killed.result() == "here"  # the child died without a word: the work is done here

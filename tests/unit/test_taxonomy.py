@@ -1,6 +1,6 @@
 from feedsite.build.content import Article, parse_article
+from feedsite.build.length import reading_length
 from feedsite.build.taxonomy import cloud_weight, index_site, pinyin_key
-from feedsite.build.views import reading_length
 
 
 def article(slug, topic="algorithms", tags=(), sources=(), date=""):

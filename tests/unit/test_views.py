@@ -1,7 +1,8 @@
 """What the reader is told about an article: its length, its sources, a tag page's summary."""
 import pytest
 
-from feedsite.build.views import Length, describe_source, reading_length, tag_description
+from feedsite.build.length import Length, reading_length
+from feedsite.build.views import describe_source, tag_description
 
 
 @pytest.mark.parametrize("minutes, said", [(0.0, "不到 1 分钟"), (0.99, "不到 1 分钟"), (1.0, "约 1 分钟"),

@@ -24,7 +24,7 @@ from ..cache import FOLDER, CacheBusy, CacheError, Store, code_version
 from ..config import SiteConfig, load_config
 
 FILE = "build.sqlite"
-TABLES = ("parsed", "rendered", "math", "notes")
+TABLES = ("parsed", "bodies", "rendered", "math", "notes")
 
 __all__ = ["FILE", "FOLDER", "TABLES", "CacheBusy", "CacheError", "Store", "cached_config", "code_version",
            "open_store", "store_version"]

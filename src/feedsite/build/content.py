@@ -9,6 +9,7 @@ import hashlib
 import os
 import pickle
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -61,6 +62,29 @@ class Article:
 
     def line(self, key: str) -> int:
         return dict(self.key_lines).get(key, 2)
+
+    def __getattr__(self, name: str):
+        """Reached only for an attribute the instance lacks: the body of an article the
+        build cache loaded without it (state.py keeps bodies in a table of their own,
+        since an edit's build reads only a few), fetched the first time it is asked for."""
+        fetch = self.__dict__.get("_fetch_body") if name == "body" else None
+        if fetch is None:
+            raise AttributeError(name)
+        self.__dict__["body"] = body = fetch()
+        del self.__dict__["_fetch_body"]
+        return body
+
+    def __getstate__(self) -> dict:
+        """Pickled with its body, fetched first if it was not yet."""
+        self.body  # noqa: B018 - fetches it
+        return {k: v for k, v in self.__dict__.items() if k != "_fetch_body"}
+
+    @classmethod
+    def without_body(cls, fields: dict, fetch: Callable[[], str]) -> Article:
+        """An article from `fields` (all but its body), whose body `fetch` gives when asked for."""
+        article = cls.__new__(cls)
+        article.__dict__.update(fields, _fetch_body=fetch)
+        return article
 
 
 def parse_article(shown: str, text: str, config: SiteConfig) -> tuple[Article | None, list[SourceError]]:
@@ -235,6 +259,18 @@ def _load_one(path: Path, shown: str, config: SiteConfig, topics: str, before: t
     if article is None:
         return None, problems, digest
     return replace(article, digest=digest, body_digest=body_key(article)), problems, digest
+
+
+def body_in_file(path: str) -> str:
+    """An article's body read from its file (`path` as the build opens it), as parsing
+    it gives; "" if the file cannot be read or parsed now. For an article the cache
+    holds without its body when the cache's copy cannot be read: its stat said the file
+    is as parsed, and a file changed since is parsed again by the next build."""
+    try:
+        text = Path(path).read_bytes().decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+        return frontmatter.split(text).body.strip("\n")
+    except (OSError, UnicodeDecodeError, frontmatter.FrontMatterError):
+        return ""
 
 
 def body_key(article: Article) -> str:

@@ -34,6 +34,7 @@ from ..slugs import slugify_title, unique_slug
 from ..spans import DISPLAY, INLINE, LOST, PROSE, UNCLOSED, Span, split_spans
 from .autolinks import enable_autolinks, trim_autolinks
 from .formulas import Formula
+from .length import Length, reading_length
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class Rendered:
     # Each heading's text and slug (before de-duplication), for the next build's
     # `render_markdown(anchors=…)`.
     anchors: tuple[tuple[str, str], ...] = ()
+    length: Length | None = None  # of the Markdown it was rendered from (length.py)
 
 
 LOST_LABEL = "[公式缺失]"
@@ -219,7 +221,7 @@ def render_markdown(body: str, title: str = "", anchors: Mapping[str, str] | Non
     out = raw.sub(markup, rendered)
     return Rendered(html=out, toc=toc, has_math=bool(formulas), formula_count=len(formulas),
                     lost_count=counts[LOST], cut_count=counts[UNCLOSED], formulas=tuple(formulas),
-                    anchors=slugged)
+                    anchors=slugged, length=reading_length(body))
 
 
 def inline_markup(text: str) -> str:

@@ -19,7 +19,7 @@ from ..cache import collector_paused
 from ..config import SiteConfig
 from ..errors import Report, SourceError, shown_path, warning
 from ..files import Notify, exclusive
-from ..parallel import forked_each
+from ..parallel import Meanwhile, forked_each
 from ..progress import Progress
 from ..urls import Urls
 from . import replan
@@ -43,7 +43,7 @@ from .pages import digest, path_collisions, plan_pages, site_context
 from .render import template_dirs
 from .result import BuildResult
 from .searchstage import search_stage
-from .state import Backed, BuildState, cached_state, persist, scratch_state
+from .state import Backed, BuildState, cached_state, look_at_output, persist, scratch_state
 from .static import asset_versions
 from .taxonomy import index_site
 from .typeset import typeset_all
@@ -172,7 +172,11 @@ def build(config: SiteConfig, out_dir: Path | None = None, strict: bool = False,
     check_replaceable(out_dir, inputs_of(config))
     with exclusive(out_dir, "build", wait, notify), ExitStack() as cleanup:
         notes: list[SourceError] = []
+        looked = None
         if cache is not None:
+            looked = look_at_output(cache, out_dir)
+            if looked is not None:
+                cleanup.callback(looked[1].close)
             with collector_paused():
                 state, notes = cached_state(cache, config)
                 # What was loaded lives to the end of the build: later collections skip it
@@ -184,15 +188,15 @@ def build(config: SiteConfig, out_dir: Path | None = None, strict: bool = False,
             state = scratch_state(cleanup)
         try:
             return _build(config, out_dir, strict, state, False, search, progress, tuple(notes),
-                          stamp)
+                          stamp, looked)
         finally:
             if state.store is not None:
                 state.store.close()
 
 
 def _build(config: SiteConfig, out_dir: Path, strict: bool, state: BuildState, in_place: bool,
-           search: bool, progress: Progress, cache_notes: tuple, stamp: Stamp | None = None
-           ) -> BuildResult:
+           search: bool, progress: Progress, cache_notes: tuple, stamp: Stamp | None = None,
+           looked: tuple[dict, Meanwhile] | None = None) -> BuildResult:
     started = time.perf_counter()
     report = Report()
     state.hits.clear()
@@ -216,7 +220,8 @@ def _build(config: SiteConfig, out_dir: Path, strict: bool, state: BuildState, i
     # build left exactly as it was (and then only for an edit's share of the pages).
     incremental = in_place or (state.store is not None and not strict and state.templates == templates
                                and state.out_dir == str(out_dir) and (out_dir / MARKER).is_file()
-                               and intact(out_dir, state.outputs))
+                               and (looked[1].result() if looked and looked[0] == state.outputs
+                                    else intact(out_dir, state.outputs)))
     previous = state.page_digests if incremental else {}
     # Pages that show no edited article keep the keys they had (replan.py): in a folder
     # that holds them, only the edited articles' pages are planned.

@@ -5,21 +5,15 @@ tell whether a page's inputs changed by comparing them, and skip it if not.
 """
 from __future__ import annotations
 
-import functools
-import re
 from dataclasses import dataclass, replace
 from posixpath import basename
 
 from ..urls import Urls
 from .excerpts import DESCRIPTION_CHARS, excerpt
 from .formulas import Formula, MathCache, place
+from .length import Length
 from .markdown import Heading, Rendered
 from .taxonomy import SiteIndex, Tag
-
-CJK_PER_MINUTE = 400
-WORDS_PER_MINUTE = 200
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_WORD = re.compile(r"[A-Za-z0-9]+(?:['\-][A-Za-z0-9]+)*")
 
 
 @dataclass(frozen=True)
@@ -44,20 +38,6 @@ class TagLink:
     url: str
     count: int
     weight: int
-
-
-@dataclass(frozen=True)
-class Length:
-    """How long an article is: its characters (a Han character or a word each, as
-    Chinese word counts go) and the reading time that follows."""
-    chars: int
-    minutes: float
-
-    @property
-    def reading(self) -> str:
-        # The notes are excerpts, nearly all under a minute: "约 1 分钟" on every
-        # card told nothing, so below a minute it says so.
-        return "不到 1 分钟" if self.minutes < 1 else f"约 {int(self.minutes + 0.5)} 分钟"
 
 
 @dataclass(frozen=True)
@@ -102,15 +82,6 @@ class ArticleView:
     related: tuple[Card, ...]
     description: str
     formulas: tuple[Formula, ...]  # every formula the page shows, for its math CSS
-
-
-@functools.lru_cache(maxsize=512)  # a card shows on many pages, and on every preview rebuild
-def reading_length(body: str) -> Length:
-    """Chinese is read by characters (about 400 a minute), other text by words."""
-    # Counted on the Markdown itself: its markup and escapes hold no Han or word letters.
-    cjk = len(_CJK.findall(body))
-    words = len(_WORD.findall(_CJK.sub(" ", body)))
-    return Length(cjk + words, cjk / CJK_PER_MINUTE + words / WORDS_PER_MINUTE)
 
 
 def describe_source(raw: str) -> Source:
@@ -161,7 +132,7 @@ class ViewBuilder:
             cut = excerpt(a, self.rendered[slug].html, self.math)
             self._cards[slug] = Card(a.title, self.urls.article(slug), cut.html(self.math),
                                      cut.html(self.math, feed=True), self.topic_link(a.topic),
-                                     self.tag_links(a.tags), reading_length(a.body), a.date,
+                                     self.tag_links(a.tags), self.rendered[slug].length, a.date,
                                      cut.formulas)
         return self._cards[slug]
 
