@@ -20,6 +20,7 @@ tag) + (in the title). Ranking needs only these: title, then tag, then count.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections import Counter
@@ -56,8 +57,11 @@ def varint(n: int) -> str:
     return "".join(out)
 
 
-# Nearly every gap and value is below 2**15; looking them up makes encoding 4x faster.
-_CODES = [varint(n) for n in range(1 << 15)]
+@functools.lru_cache(maxsize=1)
+def _codes() -> list[str]:
+    """Nearly every gap and value is below 2**15; looking them up makes encoding 4x
+    faster. Made when first needed: at import it was 15 ms of an edit's build."""
+    return [varint(n) for n in range(1 << 15)]
 
 
 def doc_postings(doc: SearchDoc) -> dict[str, int]:
@@ -73,7 +77,8 @@ def doc_postings(doc: SearchDoc) -> dict[str, int]:
 
 
 def encode(postings: list[tuple[int, int]]) -> str:
-    out, previous, codes, small = [], -1, _CODES, len(_CODES)
+    codes = _codes()
+    out, previous, small = [], -1, len(codes)
     for doc_id, value in postings:
         gap = doc_id - previous - 1
         out.append(codes[gap] if gap < small else varint(gap))
@@ -110,7 +115,8 @@ def build_index(docs: Iterable[SearchDoc]) -> tuple[dict[str, str], dict]:
     # postings: a posting is then about three characters of a string, not two list
     # references (ten million postings at 10,000 articles were 160 MB of lists).
     lists: dict[str, list] = {}  # gram -> [last id, [joined chunks], code, code, ...]
-    codes, small = _CODES, len(_CODES)
+    codes = _codes()
+    small = len(codes)
     records = {}
     for doc_id, doc in enumerate(docs):  # ids ascend: lists stay sorted
         records[f"{DATA_DIR}/d/{doc_id}.json"] = _json(doc_record(doc))
