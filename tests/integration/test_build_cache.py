@@ -66,6 +66,14 @@ def edit(path: Path, old: str, new: str, count: int = 1) -> None:
     path.write_text(text.replace(old, new, count), encoding="utf-8")
 
 
+def probed(project: Path, probe: str) -> subprocess.CompletedProcess:
+    """`probe`, a script that runs a build and prints what it found, run in `project`."""
+    result = subprocess.run([sys.executable, "-c", probe], cwd=project, capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
 @pytest.fixture
 def site(project: Path) -> Path:
     """The project after one cached build: the cache and public/ are warm."""
@@ -109,9 +117,7 @@ def test_a_body_edit_with_known_headings_slugs_nothing_again(site):
     edit(site / "content/rnn.md", "## 概述\n", "## 概述\n\n又一段新的话。\n")
     probe = ("import sys\nfrom feedsite.cli import main\nassert main(['build']) == 0\n"
              "print('pypinyin loaded:', 'pypinyin' in sys.modules)\n")
-    result = subprocess.run([sys.executable, "-c", probe], cwd=site, capture_output=True, text=True,
-                            timeout=300)
-    assert result.returncode == 0, result.stderr
+    result = probed(site, probe)
     assert "pypinyin loaded: False" in result.stdout and written(result.stdout) > 0, result.stdout
     assert_as_clean(site)
 
@@ -127,9 +133,7 @@ def test_a_body_edit_reads_no_stored_body(site):
              "state._body = lambda store, path: fetched.append(path) or fetch(store, path)\n"
              "assert main(['build']) == 0\n"
              "print('bodies fetched:', len(fetched))\n")
-    result = subprocess.run([sys.executable, "-c", probe], cwd=site, capture_output=True, text=True,
-                            timeout=300)
-    assert result.returncode == 0, result.stderr
+    result = probed(site, probe)
     assert "bodies fetched: 0" in result.stdout and written(result.stdout) > 0, result.stdout
     assert "不读旧正文的编辑" in assert_as_clean(site)["articles/rnn/index.html"].decode()
 
@@ -317,9 +321,7 @@ def test_a_cli_build_leaves_its_state_out_of_the_last_collection(site):
              "from feedsite.cli import main\n"
              "print('collector on:', gc.isenabled())\n"
              "sys.exit(main(['build']))\n")
-    result = subprocess.run([sys.executable, "-c", probe], cwd=site, capture_output=True, text=True,
-                            timeout=120)
-    assert result.returncode == 0, result.stderr
+    result = probed(site, probe)
     assert "collector on: True" in result.stdout, result.stdout
     said = re.search(r"at exit: (\w+) (\d+)", result.stdout)
     assert said and said[1] == "False" and int(said[2]) > 10_000, result.stdout
