@@ -145,16 +145,15 @@ def _stored(row: tuple) -> tuple[tuple, str | None]:
     stat, article, problems, digest = row
     if article is None:
         return row, None
-    fields = {k: v for k, v in article.__getstate__().items() if k != "body"}
-    return (stat, fields, problems, digest), article.body
+    return (stat, article.bodiless(), problems, digest), article.body
 
 
 def _loaded(store: Store, path: str, row: tuple) -> tuple:
     """A parsed row from the store, its article's body fetched only if asked for."""
-    stat, fields, problems, digest = row
-    if fields is None:
+    stat, values, problems, digest = row
+    if values is None:
         return row
-    return stat, Article.without_body(fields, functools.partial(_body, store, path)), problems, digest
+    return stat, Article.without_body(values, functools.partial(_body, store, path)), problems, digest
 
 
 def _body(store: Store, path: str) -> str:
