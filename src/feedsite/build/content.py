@@ -151,7 +151,7 @@ def parse_article(shown: str, text: str, config: SiteConfig) -> tuple[Article | 
         slug=slug, title=title, topic=fields["topic"], tags=tuple(t.strip() for t in tags),
         date=fields.get("date", ""), summary=fields.get("summary", ""),
         sources=tuple(map(str, fields.get("sources") or [])),
-        truncated=fields.get("truncated", False), body=parts.body.strip("\n"),
+        truncated=fields.get("truncated", False), body=_body_of(parts),
         path=shown, key_lines=tuple(sorted(lines.items())),
         # The body's blank opening lines are stripped; its first line is then further down.
         body_line=parts.body_line + len(parts.body) - len(parts.body.lstrip("\n")),
@@ -258,8 +258,7 @@ def _load_one(path: Path, shown: str, config: SiteConfig, topics: str, before: t
     if before is not None and before[3] == digest:
         return before[1], before[2], digest
     try:
-        # Newlines as text mode reads them (CRLF and CR become LF), for true line numbers.
-        text = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+        text = _text_of(data)
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         return None, [SourceError(shown, line, "file is not valid UTF-8")], digest
@@ -275,10 +274,19 @@ def body_in_file(path: str) -> str:
     holds without its body when the cache's copy cannot be read: its stat said the file
     is as parsed, and a file changed since is parsed again by the next build."""
     try:
-        text = Path(path).read_bytes().decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
-        return frontmatter.split(text).body.strip("\n")
+        return _body_of(frontmatter.split(_text_of(Path(path).read_bytes())))
     except (OSError, UnicodeDecodeError, frontmatter.FrontMatterError):
         return ""
+
+
+def _text_of(data: bytes) -> str:
+    """A file's text, newlines as text mode reads them (CRLF and CR become LF), for
+    true line numbers; raises UnicodeDecodeError."""
+    return data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _body_of(parts: frontmatter.Split) -> str:
+    return parts.body.strip("\n")
 
 
 def body_key(article: Article) -> str:
