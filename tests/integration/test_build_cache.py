@@ -22,6 +22,7 @@ from conftest import copy_corpus
 from test_build_cli import run
 
 from feedsite.build.pages import LIST_PAGE
+from feedsite.build.state import page_keys
 
 CACHE = Path(".feedsite-cache") / "build.sqlite"
 
@@ -167,6 +168,36 @@ def test_a_body_left_in_the_store_is_the_files_and_the_file_stands_in_for_it(sit
     assert (site / ".feedsite-cache" / FILE).is_file()
 
 
+META_WRITTEN = ("import feedsite.cache as cache\n"
+                "from feedsite.cli import main\n"
+                "meta, write = {}, cache.Store.write\n"
+                "def spy(store, puts, drops=None):\n"
+                "    meta.update(puts.get('meta', {}))\n"
+                "    return write(store, puts, drops)\n"
+                "cache.Store.write = spy\n"
+                "assert main(['build']) == 0\n"
+                "print('neighbours written:', 'neighbours' in meta)\n"
+                "print('page keys beyond the plan:', len(meta['pages'][0]))\n")
+
+
+def test_an_edit_rewrites_neither_the_neighbours_nor_a_copy_of_the_page_keys(site):
+    """A body edit leaves every article's neighbours as they were: their row is not
+    written again, and the pages' keys are stored once, in the plan. A tag edit changes
+    the neighbours, and they are written; each build is as a clean one."""
+    edit(site / "content/rnn.md", "## 概述\n", "## 概述\n\n邻居不变的编辑。\n")
+    result = probed(site, META_WRITTEN)
+    assert "neighbours written: False" in result.stdout, result.stdout
+    beyond = int(re.search(r"page keys beyond the plan: (\d+)", result.stdout).group(1))
+    assert 0 < beyond < 100, result.stdout  # the search index's files, not the site's pages
+    assert_as_clean(site)
+    edit(site / "content/rnn.md", "- 深度学习\n", "- 深度学习\n- 神经网络\n")
+    assert "neighbours written: True" in probed(site, META_WRITTEN).stdout
+    assert_as_clean(site)
+    edit(site / "content/rnn.md", "邻居不变的编辑。", "邻居又不变的编辑。")
+    assert "neighbours written: False" in probed(site, META_WRITTEN).stdout
+    assert "邻居又不变的编辑" in assert_as_clean(site)["articles/rnn/index.html"].decode()
+
+
 def test_title_edited_reaches_cards_neighbours_and_tags(site):
     page = (site / "public/articles/rnn/index.html").read_text()
     edit(site / "content/rnn.md", "title: RNN\n", "title: 循环神经网络入门\n")
@@ -262,8 +293,8 @@ def test_another_code_version_ignores_the_cache(site):
     rendered = pickle.loads(blob)
     stale = dataclasses.replace(rendered, html="<p>旧版本渲染的正文</p>")
     db.execute("UPDATE rendered SET v = ? WHERE k = ?", (pickle.dumps(stale), body_key))
-    (blob,), = db.execute("SELECT v FROM meta WHERE k = 'pages'").fetchall()
-    keys = {path: "" if path.startswith("articles/") else key for path, key in pickle.loads(blob).items()}
+    meta = {k: pickle.loads(v) for k, v in db.execute("SELECT k, v FROM meta WHERE k IN ('pages', 'plan')")}
+    keys = {path: "" if path.startswith("articles/") else key for path, key in page_keys(meta).items()}
     db.execute("UPDATE meta SET v = ? WHERE k = 'pages'", (pickle.dumps(keys),))
     db.execute("UPDATE meta SET v = ? WHERE k = 'version'", (pickle.dumps("0.0.1+0000000000000000 old"),))
     db.commit()
