@@ -321,7 +321,7 @@
       var titled = found.cands.filter(function (c) { return c.title; }).length;
       return self.show(self.page ? FIRST : DROPDOWN, false, Math.max(FIRST, Math.min(titled, TITLE_CAP)));
     }).catch(function (err) {
-      if (run === self.run) { self.say("搜索出错:" + err.message); self.list.removeAttribute("aria-busy"); }
+      if (run === self.run) { self.say("搜索出错：" + err.message); self.list.removeAttribute("aria-busy"); }
     });
   };
 
@@ -361,7 +361,7 @@
       var left = self.cands.length - self.next, total = self.done.length + left;
       self.list.hidden = false;
       if (!total) self.say("没有找到包含“" + self.input.value.trim() + "”的文章");
-      else self.say((left ? "约 " : "") + total + " 篇文章" + (self.shown < total ? ",显示前 " + self.shown + " 篇" : ""));
+      else self.say((left ? "约 " : "") + total + " 篇文章" + (self.shown < total ? "，显示前 " + self.shown + " 篇" : ""));
       if (self.more) self.more.hidden = self.shown >= total;
       if (!self.page) self.footer(total);
       self.list.removeAttribute("aria-busy");

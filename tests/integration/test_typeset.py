@@ -72,7 +72,7 @@ def test_place_swaps_formula_spans_for_markup(math):
     page = place(body, math)
     assert page.count("<mjx-container") == 2 and "\\(x^2\\)" not in page
     # The broken formula shows its source, marked, and the message says why.
-    assert '<span class="math-error" title="TeX 错误:Undefined control sequence \\foo">' in page
+    assert '<span class="math-error" title="TeX 错误：Undefined control sequence \\foo">' in page
     assert "<code>\\(\\foo{x}\\)</code>" in page
     feed = place(body, math, feed=True)
     assert feed.count("<math ") == 2 and "<mjx-" not in feed

@@ -12,7 +12,7 @@ from feedsite.spans import LOST, PROSE, split_spans
 
 MATH = re.compile(r'<span class="math math-(inline|display)">(.*?)</span>', re.S)
 # Every dump's marker shows as one label; the marker itself stays in the tooltip.
-LOST_SPAN = '<span class="lost-formula" title="此处的公式在来源中已丢失(来源标记 {})">[公式缺失]</span>'
+LOST_SPAN = '<span class="lost-formula" title="此处的公式在来源中已丢失（来源标记 {}）">[公式缺失]</span>'
 
 
 def math_in(out: str) -> list[tuple[str, str]]:

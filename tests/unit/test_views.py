@@ -20,9 +20,9 @@ def test_length_of_a_real_excerpt():
 
 
 @pytest.mark.parametrize("raw, label", [
-    ("feeds/000_9609b70de3c4ed0b.txt:4", "第 000 号转储,第 4 行"),
-    ("feeds/004_8138c37ddb911598.txt:15", "第 004 号转储,第 15 行"),
-    ("feeds/extra/notes.txt:7", "转储 notes.txt,第 7 行"),
+    ("feeds/000_9609b70de3c4ed0b.txt:4", "第 000 号转储，第 4 行"),
+    ("feeds/004_8138c37ddb911598.txt:15", "第 004 号转储，第 15 行"),
+    ("feeds/extra/notes.txt:7", "转储 notes.txt，第 7 行"),
     ("feeds/000_9609b70de3c4ed0b.txt", "第 000 号转储"),
 ])
 def test_sources_in_plain_words_keep_the_raw_reference(raw, label):
@@ -32,6 +32,6 @@ def test_sources_in_plain_words_keep_the_raw_reference(raw, label):
 
 def test_tag_description_names_the_articles_and_stays_short():
     assert tag_description("RoPE", ["旋转式位置编码(ROPE)", "位置编码"]) == \
-        "标签「RoPE」下的 2 篇笔记:旋转式位置编码(ROPE)、位置编码。"
+        "标签「RoPE」下的 2 篇笔记：旋转式位置编码(ROPE)、位置编码。"
     long = tag_description("LLM", [f"第{i}篇很长很长的标题" for i in range(40)])
-    assert len(long) <= 150 and long.endswith("…") and long.startswith("标签「LLM」下的 40 篇笔记:")
+    assert len(long) <= 150 and long.endswith("…") and long.startswith("标签「LLM」下的 40 篇笔记：")

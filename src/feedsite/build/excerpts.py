@@ -99,7 +99,7 @@ def _tidy(pieces: list, title: str) -> list:
             out.append(piece)
     out = [re.sub(r"\s+", " ", p) if isinstance(p, str) else p for p in out]
     if out and isinstance(out[0], str):
-        out[0] = out[0].lstrip().removeprefix(title).lstrip(" ,,。:")
+        out[0] = out[0].lstrip().removeprefix(title).lstrip(" ,，。:：")
     while out and out[0] in ("", _STOP):
         out.pop(0)
     return [p for p in out if p != ""]

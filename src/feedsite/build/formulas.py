@@ -86,7 +86,7 @@ def formulas_in(fragment: str) -> list[Formula]:
 
 def error_markup(formula: Formula, message: str) -> str:
     """Broken TeX is shown as typed, marked, never left blank."""
-    return (f'<span class="math-error" title="{html.escape("TeX 错误:" + message)}">'
+    return (f'<span class="math-error" title="{html.escape("TeX 错误：" + message)}">'
             f'<span class="math-error-label">TeX 错误</span>'
             f'<code>{html.escape(formula.source, quote=False)}</code></span>')
 

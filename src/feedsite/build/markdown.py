@@ -71,7 +71,7 @@ _MARKUP = {
     UNCLOSED: f'<span class="math-cut">{CUT_MARKER}</span>',
     # One wording for every dump: the badge says what the article's note says, and
     # the dump's own marker ([Math], [公式]) stays in the tooltip for editors.
-    LOST: '<span class="lost-formula" title="此处的公式在来源中已丢失(来源标记 {})">'
+    LOST: '<span class="lost-formula" title="此处的公式在来源中已丢失（来源标记 {}）">'
           + LOST_LABEL + '</span>',
 }
 _TOC_LEVELS = (2, 3)

@@ -159,8 +159,8 @@ def plan_pages(config: SiteConfig, index: SiteIndex, rendered: dict[str, Rendere
     topic_list = tuple((t, t.articles[:TOPIC_PREVIEW]) for t in index.topics)
     add(urls.topics(), "topics.html",
         (tuple((t.slug, t.name, t.description, len(t.articles)) for t, _ in topic_list), last),
-        lambda: dict(title="主题", description="全部主题:" + "、".join(
-            f"{t.name}({len(t.articles)} 篇)" for t in index.topics) + "。",
+        lambda: dict(title="主题", description="全部主题：" + "、".join(
+            f"{t.name}（{len(t.articles)} 篇）" for t in index.topics) + "。",
             topics=tuple((views.topic_link(t.slug), t.description, len(t.articles),
                           tuple(map(views.card, first))) for t, first in topic_list)),
         tuple(s for _, first in topic_list for s in first), lastmod=last)
@@ -172,7 +172,7 @@ def plan_pages(config: SiteConfig, index: SiteIndex, rendered: dict[str, Rendere
             if not wanted(urls.page(urls.topic(topic.slug), number)):
                 continue
             pager = views.pager(urls.topic(topic.slug), number, len(parts))
-            title = topic.name if number == 1 else f"{topic.name}(第 {number} 页)"
+            title = topic.name if number == 1 else f"{topic.name}（第 {number} 页）"
             add(pager.url, "topic.html", (about, title, number, len(parts)),
                 lambda topic=topic, part=part, pager=pager, title=title: dict(
                     title=title,
@@ -192,7 +192,7 @@ def plan_pages(config: SiteConfig, index: SiteIndex, rendered: dict[str, Rendere
             add(urls.article(alias), "redirect.html", (article.title, slug),
                 lambda article=article: dict(title=article.title, target=urls.article(article.slug)),
                 listed=False, noindex=True)
-    tags_description = (f"全部 {len(cloud)} 个标签,按拼音排序:" + "、".join(t.name for t in cloud[:30])
+    tags_description = (f"全部 {len(cloud)} 个标签，按拼音排序：" + "、".join(t.name for t in cloud[:30])
                         + ("…" if len(cloud) > 30 else "。"))
     add(urls.tags(), "tags.html", (cloud, last),
         lambda: dict(title="标签", description=tags_description, cloud=cloud), lastmod=last)
@@ -208,7 +208,7 @@ def plan_pages(config: SiteConfig, index: SiteIndex, rendered: dict[str, Rendere
             if not wanted(urls.page(urls.tag(tag.slug), number)):
                 continue
             pager = views.pager(urls.tag(tag.slug), number, len(parts))
-            title = f"标签:{tag.name}" + ("" if number == 1 else f"(第 {number} 页)")
+            title = f"标签：{tag.name}" + ("" if number == 1 else f"（第 {number} 页）")
             add(pager.url, "tag.html", (link, title, description, number, len(parts)),
                 lambda part=part, link=link, pager=pager, title=title, description=description: dict(
                     title=title, description=description, tag=link,

@@ -43,7 +43,7 @@ class TagLink:
 @dataclass(frozen=True)
 class Source:
     """Where the text was seen: in plain words for readers, raw for editors."""
-    label: str  # 第 000 号转储,第 4 行
+    label: str  # 第 000 号转储，第 4 行
     raw: str  # feeds/000_9609b70de3c4ed0b.txt:4
 
 
@@ -85,7 +85,7 @@ class ArticleView:
 
 
 def describe_source(raw: str) -> Source:
-    """`feeds/000_9609b70de3c4ed0b.txt:4` -> 第 000 号转储,第 4 行.
+    """`feeds/000_9609b70de3c4ed0b.txt:4` -> 第 000 号转储，第 4 行.
 
     Dumps are named `<number>_<capture id>.txt`; the number is the order in which
     they were taken, which is also the order the site lists articles in."""
@@ -95,12 +95,12 @@ def describe_source(raw: str) -> Source:
     name = basename(path)
     number = name.split("_", 1)[0]
     dump = f"第 {number} 号转储" if number.isdigit() and "_" in name else f"转储 {name}"
-    return Source(f"{dump},第 {line} 行" if line else dump, raw)
+    return Source(f"{dump}，第 {line} 行" if line else dump, raw)
 
 
 def tag_description(name: str, titles: list[str], limit: int = 150) -> str:
     """A tag page's own meta description: what it lists, by title."""
-    text = f"标签「{name}」下的 {len(titles)} 篇笔记:" + "、".join(titles) + "。"
+    text = f"标签「{name}」下的 {len(titles)} 篇笔记：" + "、".join(titles) + "。"
     return text if len(text) <= limit else text[: limit - 1].rstrip("、") + "…"
 
 
