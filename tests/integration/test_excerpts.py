@@ -78,3 +78,12 @@ def test_summary_formulas_are_typeset_and_checked_at_the_summary_line(made):
     problems = made[3]
     assert [str(p) for p in problems] == [
         "content/summary.md:4: warning: TeX error in \\(\\oops\\): Undefined control sequence \\oops"]
+
+
+@pytest.mark.parametrize("after_title", [",", "，", ":", "：", "。", " "])
+def test_a_body_that_opens_with_its_title_does_not_say_it_twice(config, after_title):
+    """Whatever mark follows the title, ASCII or full-width, the card starts after it."""
+    found = article(config, "opening", f"标题opening{after_title}正文从这里说起。")
+    rendered = render_markdown(found.body)
+    ex = excerpt(found, rendered.html, MathCache())
+    assert ex.html(MathCache()) == "正文从这里说起。"
