@@ -7,8 +7,9 @@ fills .feedsite-cache/. Then, each timed as a whole CLI run (wall time of the pr
 interpreter start and imports included, as a person waits for it):
 
 1. a build with nothing changed (goal: at most 1 s, and no file in public/ written);
-2. a build after one article's body gains a new word (goal: at most 1 s), after which
-   the search index must find that word: each of its bigrams' postings name the article;
+2. a build after one article's body gains a new word (goal: at most 1 s, the median of
+   five such edits, each run printed), after which the search index must find that word:
+   each of its bigrams' postings name the article;
 3. the preview's rebuild after one edit (goal: at most 0.5 s), in process, with the
    BuildState `feedsite serve` keeps between rebuilds (serve/preview.py).
 
@@ -22,6 +23,7 @@ import io
 import json
 import os
 import pstats
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -38,6 +40,7 @@ from feedsite.build.searchtext import fold, grams  # noqa: E402
 
 GOALS = {"no change": 1.0, "one edit": 1.0, "serve rebuild": 0.5}
 EDITED = "note-000123"  # a slug bench/corpus.py writes for any N above 123
+EDIT_WORDS = ("蜂鸟量子", "银杏书签", "灯塔水母", "青瓷茶盏", "极光驯鹿")
 
 
 def cli_build(root: Path) -> tuple[float, str]:
@@ -147,15 +150,21 @@ def main() -> None:
         if not verdict("no change", seconds) or written:
             profile(lambda: in_process_build(root))
 
-        add_word(root, EDITED, "蜂鸟量子")
-        before = stamps(public)
-        seconds, summary = cli_build(root)
-        found = index_finds(public, EDITED, "蜂鸟量子")
-        print(f"  ({summary}; {files_written(before, stamps(public))} files written; "
-              f"search index finds the new word: {found})")
-        if not found:
-            raise SystemExit("the search index does not find the edited article's new word")
-        if not verdict("one edit", seconds):
+        # Several edits, each a new word: one run is at the machine's mercy, the median is not.
+        runs = []
+        for word in EDIT_WORDS:
+            add_word(root, EDITED, word)
+            before = stamps(public)
+            seconds, summary = cli_build(root)
+            found = index_finds(public, EDITED, word)
+            print(f"  ({seconds:.2f} s: {summary}; {files_written(before, stamps(public))} files written; "
+                  f"search index finds {word}: {found})")
+            if not found:
+                raise SystemExit("the search index does not find the edited article's new word")
+            runs.append(seconds)
+        print(f"  (one edit, {len(runs)} runs in order: {', '.join(f'{r:.2f}' for r in runs)} s; "
+              f"slowest {max(runs):.2f} s)")
+        if not verdict("one edit", statistics.median(runs)):
             add_word(root, EDITED, "鹦鹉螺号")
             profile(lambda: in_process_build(root))
 
