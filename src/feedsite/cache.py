@@ -158,6 +158,12 @@ class Store:
                 ImportError, TypeError, ValueError) as exc:
             raise _failed("cannot read it", exc) from None
 
+    def has(self, table: str, key: str) -> bool:
+        try:
+            return self.db.execute(f"SELECT 1 FROM {table} WHERE k = ?", (key,)).fetchone() is not None
+        except sqlite3.Error as exc:
+            raise _failed("cannot read it", exc) from None
+
     def keys(self, table: str) -> set[str]:
         try:
             return {k for (k,) in self.db.execute(f"SELECT k FROM {table}")}

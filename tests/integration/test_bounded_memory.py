@@ -12,7 +12,8 @@ from test_parallel_build import files
 
 from feedsite import parallel
 from feedsite.build import build
-from feedsite.build.state import Backed, BuildState
+from feedsite.build.backed import Backed
+from feedsite.build.state import BuildState
 from feedsite.config import load_config
 
 LIMIT = 3

@@ -198,6 +198,24 @@ def test_an_edit_rewrites_neither_the_neighbours_nor_a_copy_of_the_page_keys(sit
     assert "邻居又不变的编辑" in assert_as_clean(site)["articles/rnn/index.html"].decode()
 
 
+def test_an_edit_looks_up_its_formulas_without_reading_every_formula_key(site):
+    """The store's formula table holds every typeset formula of the site; an edit's build
+    asks about the edited article's few, one lookup each, and reads no table's keys whole."""
+    path = site / "content/sheng-cheng-mo-xing-yu-can-shu.md"
+    assert path.read_text(encoding="utf-8").count("\\(") >= 5
+    path.write_text(path.read_text(encoding="utf-8") + "\n公式键的编辑 \\(p_\\theta(x)\\) 与 \\(z\\)。\n", encoding="utf-8")
+    probe = ("import feedsite.cache as cache\n"
+             "from feedsite.cli import main\n"
+             "read, keys = [], cache.Store.keys\n"
+             "cache.Store.keys = lambda store, table: read.append(table) or keys(store, table)\n"
+             "assert main(['build']) == 0\n"
+             "print('keys read:', sorted(set(read) - {'parsed'}))\n")
+    result = probed(site, probe)
+    assert "keys read: []" in result.stdout and written(result.stdout) > 0, result.stdout
+    page = assert_as_clean(site)["articles/sheng-cheng-mo-xing-yu-can-shu/index.html"].decode()
+    assert "公式键的编辑" in page and page.count("<mjx-container") >= 7
+
+
 def test_title_edited_reaches_cards_neighbours_and_tags(site):
     page = (site / "public/articles/rnn/index.html").read_text()
     edit(site / "content/rnn.md", "title: RNN\n", "title: 循环神经网络入门\n")

@@ -23,6 +23,7 @@ from ..parallel import Meanwhile, forked_each
 from ..progress import Progress
 from ..urls import Urls
 from . import replan
+from .backed import Backed
 from .cache import CacheError, code_version
 from .commit import commit_changes
 from .content import Article, body_key, load_articles
@@ -43,7 +44,7 @@ from .pages import digest, path_collisions, plan_pages, site_context
 from .render import template_dirs
 from .result import BuildResult
 from .searchstage import search_stage
-from .state import Backed, BuildState, cached_state, look_at_output, persist, scratch_state
+from .state import BuildState, cached_state, look_at_output, persist, scratch_state
 from .static import asset_versions
 from .taxonomy import index_site
 from .typeset import typeset_all

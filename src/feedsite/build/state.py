@@ -20,95 +20,13 @@ from ..cache import open_or_renew, peek
 from ..config import SiteConfig
 from ..errors import SourceError, shown_path, warning
 from ..parallel import Meanwhile
+from .backed import Backed, formula_key
 from .cache import FILE, TABLES, CacheError, Store, open_store, store_version
 from .content import Article, body_in_file
-from .formulas import Formula, MathCache
+from .formulas import MathCache
 from .markdown import Rendered
 from .outstat import intact
 from .replan import Plan
-
-
-def formula_key(formula: Formula) -> str:
-    return ("D" if formula.display else "I") + formula.tex
-
-
-class Backed(dict):
-    """A dict whose misses are looked up in a table of the store. What is set here is
-    `fresh` and written back by `persist`; what is read stays in memory for the build.
-
-    At most LIMIT entries are held: past that, the fresh ones are written to the store
-    and all are let go, to be read again if asked for. A cold build of 10,000 articles
-    makes 340 MB of typeset formulas; held until the end they were most of its memory."""
-
-    LIMIT = 2048
-
-    def __init__(self, store: Store, table: str, encode=str):
-        super().__init__()
-        self.store, self.table, self.encode = store, table, encode
-        self.known = store.keys(table)
-        self.fresh: dict = {}
-        self.hits = 0
-        self.limit = self.LIMIT
-
-    def __missing__(self, key):
-        code = self.encode(key)
-        if code not in self.known:
-            raise KeyError(key)
-        try:
-            value = self.store.get(self.table, code)
-        except CacheError:
-            value = None  # read fails now: the build recomputes it (the caller's miss)
-        if value is None:
-            self.known.discard(code)
-            raise KeyError(key)
-        self.hits += 1
-        self._hold(key, value)
-        return value
-
-    def __contains__(self, key) -> bool:
-        return dict.__contains__(self, key) or self.encode(key) in self.known
-
-    def __setitem__(self, key, value) -> None:
-        self.fresh[self.encode(key)] = value
-        self._hold(key, value)
-
-    def _hold(self, key, value) -> None:
-        if len(self) >= self.limit:
-            self.spill()
-        dict.__setitem__(self, key, value)
-
-    def spill(self) -> None:
-        """Write the fresh entries to the store and let every entry go. A store that
-        cannot be written keeps them all in memory (persist then warns)."""
-        if self.fresh:
-            try:
-                self.store.write({self.table: self.fresh})
-            except CacheError:
-                self.limit = float("inf")
-                return
-            self.known |= set(self.fresh)
-            self.fresh = {}
-        dict.clear(self)
-
-    def get(self, key, default=None):
-        try:
-            return self[key]
-        except KeyError:
-            return default
-
-    def clear(self) -> None:
-        """Every entry gone, the stored ones too (a new engine version's formulas)."""
-        dict.clear(self)
-        self.fresh.clear()
-        try:
-            self.store.write({}, {self.table: set(self.known)})
-        except CacheError:
-            pass  # persist fails the same way and warns
-        self.known.clear()
-
-    def update(self, *args, **kwargs) -> None:
-        for key, value in dict(*args, **kwargs).items():
-            self[key] = value
 
 
 @dataclass
@@ -237,10 +155,10 @@ def persist(state: BuildState) -> None:
         {"parsed": gone, "bodies": gone})
     state.neighbours_stored = state.neighbours.get("key", "")
     if isinstance(state.rendered, Backed):
-        state.rendered.known |= set(rendered)
+        state.rendered.written(rendered)
         state.rendered.fresh = {}
     if isinstance(state.math.formulas, Backed):
-        state.math.formulas.known |= set(formulas)
+        state.math.formulas.written(formulas)
         state.math.formulas.fresh = {}
     state.dirty = set()
 
