@@ -75,6 +75,22 @@ def probed(project: Path, probe: str) -> subprocess.CompletedProcess:
     return result
 
 
+def recorded(project: Path, module: str, name: str, shown: str) -> subprocess.CompletedProcess:
+    """A CLI build in `project`, in a child, with `module`'s `name` (a function or
+    `Class.method` taking two arguments) wrapped so that each call's second argument goes
+    into `calls`; it then prints `recorded:` and `shown`, an expression over `calls`."""
+    probe = ("import importlib\n"
+             "from feedsite.cli import main\n"
+             f"owner, *path = importlib.import_module({module!r}), *{name.split('.')!r}\n"
+             "for part in path[:-1]:\n"
+             "    owner = getattr(owner, part)\n"
+             "calls, real = [], getattr(owner, path[-1])\n"
+             "setattr(owner, path[-1], lambda first, second: calls.append(second) or real(first, second))\n"
+             "assert main(['build']) == 0\n"
+             f"print('recorded:', {shown})\n")
+    return probed(project, probe)
+
+
 @pytest.fixture
 def site(project: Path) -> Path:
     """The project after one cached build: the cache and public/ are warm."""
@@ -128,14 +144,8 @@ def test_a_body_edit_reads_no_stored_body(site):
     parses the edited file and needs no other article's text (cards take their length
     from the rendered body), so it fetches none."""
     edit(site / "content/rnn.md", "## 概述\n", "## 概述\n\n不读旧正文的编辑。\n")
-    probe = ("import feedsite.build.state as state\n"
-             "from feedsite.cli import main\n"
-             "fetched, fetch = [], state._body\n"
-             "state._body = lambda store, path: fetched.append(path) or fetch(store, path)\n"
-             "assert main(['build']) == 0\n"
-             "print('bodies fetched:', len(fetched))\n")
-    result = probed(site, probe)
-    assert "bodies fetched: 0" in result.stdout and written(result.stdout) > 0, result.stdout
+    result = recorded(site, "feedsite.build.state", "_body", "len(calls)")  # (store, path)
+    assert "recorded: 0" in result.stdout and written(result.stdout) > 0, result.stdout
     assert "不读旧正文的编辑" in assert_as_clean(site)["articles/rnn/index.html"].decode()
 
 
@@ -204,14 +214,8 @@ def test_an_edit_looks_up_its_formulas_without_reading_every_formula_key(site):
     path = site / "content/sheng-cheng-mo-xing-yu-can-shu.md"
     assert path.read_text(encoding="utf-8").count("\\(") >= 5
     path.write_text(path.read_text(encoding="utf-8") + "\n公式键的编辑 \\(p_\\theta(x)\\) 与 \\(z\\)。\n", encoding="utf-8")
-    probe = ("import feedsite.cache as cache\n"
-             "from feedsite.cli import main\n"
-             "read, keys = [], cache.Store.keys\n"
-             "cache.Store.keys = lambda store, table: read.append(table) or keys(store, table)\n"
-             "assert main(['build']) == 0\n"
-             "print('keys read:', sorted(set(read) - {'parsed'}))\n")
-    result = probed(site, probe)
-    assert "keys read: []" in result.stdout and written(result.stdout) > 0, result.stdout
+    result = recorded(site, "feedsite.cache", "Store.keys", "sorted(set(calls) - {'parsed'})")
+    assert "recorded: []" in result.stdout and written(result.stdout) > 0, result.stdout
     page = assert_as_clean(site)["articles/sheng-cheng-mo-xing-yu-can-shu/index.html"].decode()
     assert "公式键的编辑" in page and page.count("<mjx-container") >= 7
 
