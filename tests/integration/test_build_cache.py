@@ -75,19 +75,20 @@ def probed(project: Path, probe: str) -> subprocess.CompletedProcess:
     return result
 
 
-def recorded(project: Path, module: str, name: str, shown: str) -> subprocess.CompletedProcess:
+def recorded(project: Path, module: str, name: str, shown: dict[str, str]) -> subprocess.CompletedProcess:
     """A CLI build in `project`, in a child, with `module`'s `name` (a function or
-    `Class.method` taking two arguments) wrapped so that each call's second argument goes
-    into `calls`; it then prints `recorded:` and `shown`, an expression over `calls`."""
+    `Class.method`) wrapped so that each call's second argument goes into `calls`; it
+    then prints each `label: value` of `shown`, whose values are expressions over `calls`."""
     probe = ("import importlib\n"
              "from feedsite.cli import main\n"
              f"owner, *path = importlib.import_module({module!r}), *{name.split('.')!r}\n"
              "for part in path[:-1]:\n"
              "    owner = getattr(owner, part)\n"
              "calls, real = [], getattr(owner, path[-1])\n"
-             "setattr(owner, path[-1], lambda first, second: calls.append(second) or real(first, second))\n"
+             "setattr(owner, path[-1], lambda first, second, *rest: calls.append(second) or "
+             "real(first, second, *rest))\n"
              "assert main(['build']) == 0\n"
-             f"print('recorded:', {shown})\n")
+             + "".join(f"print({label!r} + ':', {value})\n" for label, value in shown.items()))
     return probed(project, probe)
 
 
@@ -144,8 +145,8 @@ def test_a_body_edit_reads_no_stored_body(site):
     parses the edited file and needs no other article's text (cards take their length
     from the rendered body), so it fetches none."""
     edit(site / "content/rnn.md", "## 概述\n", "## 概述\n\n不读旧正文的编辑。\n")
-    result = recorded(site, "feedsite.build.state", "_body", "len(calls)")  # (store, path)
-    assert "recorded: 0" in result.stdout and written(result.stdout) > 0, result.stdout
+    result = recorded(site, "feedsite.build.state", "_body", {"bodies fetched": "len(calls)"})
+    assert "bodies fetched: 0" in result.stdout and written(result.stdout) > 0, result.stdout
     assert "不读旧正文的编辑" in assert_as_clean(site)["articles/rnn/index.html"].decode()
 
 
@@ -178,16 +179,9 @@ def test_a_body_left_in_the_store_is_the_files_and_the_file_stands_in_for_it(sit
     assert (site / ".feedsite-cache" / FILE).is_file()
 
 
-META_WRITTEN = ("import feedsite.cache as cache\n"
-                "from feedsite.cli import main\n"
-                "meta, write = {}, cache.Store.write\n"
-                "def spy(store, puts, drops=None):\n"
-                "    meta.update(puts.get('meta', {}))\n"
-                "    return write(store, puts, drops)\n"
-                "cache.Store.write = spy\n"
-                "assert main(['build']) == 0\n"
-                "print('neighbours written:', 'neighbours' in meta)\n"
-                "print('page keys beyond the plan:', len(meta['pages'][0]))\n")
+META_WRITTEN = {  # of every Store.write's puts
+    "neighbours written": "any('neighbours' in puts.get('meta', {}) for puts in calls)",
+    "page keys beyond the plan": "len([p['meta']['pages'] for p in calls if 'pages' in p.get('meta', {})][-1][0])"}
 
 
 def test_an_edit_rewrites_neither_the_neighbours_nor_a_copy_of_the_page_keys(site):
@@ -195,16 +189,16 @@ def test_an_edit_rewrites_neither_the_neighbours_nor_a_copy_of_the_page_keys(sit
     written again, and the pages' keys are stored once, in the plan. A tag edit changes
     the neighbours, and they are written; each build is as a clean one."""
     edit(site / "content/rnn.md", "## 概述\n", "## 概述\n\n邻居不变的编辑。\n")
-    result = probed(site, META_WRITTEN)
+    result = recorded(site, "feedsite.cache", "Store.write", META_WRITTEN)
     assert "neighbours written: False" in result.stdout, result.stdout
     beyond = int(re.search(r"page keys beyond the plan: (\d+)", result.stdout).group(1))
     assert 0 < beyond < 100, result.stdout  # the search index's files, not the site's pages
     assert_as_clean(site)
     edit(site / "content/rnn.md", "- 深度学习\n", "- 深度学习\n- 神经网络\n")
-    assert "neighbours written: True" in probed(site, META_WRITTEN).stdout
+    assert "neighbours written: True" in recorded(site, "feedsite.cache", "Store.write", META_WRITTEN).stdout
     assert_as_clean(site)
     edit(site / "content/rnn.md", "邻居不变的编辑。", "邻居又不变的编辑。")
-    assert "neighbours written: False" in probed(site, META_WRITTEN).stdout
+    assert "neighbours written: False" in recorded(site, "feedsite.cache", "Store.write", META_WRITTEN).stdout
     assert "邻居又不变的编辑" in assert_as_clean(site)["articles/rnn/index.html"].decode()
 
 
@@ -214,8 +208,8 @@ def test_an_edit_looks_up_its_formulas_without_reading_every_formula_key(site):
     path = site / "content/sheng-cheng-mo-xing-yu-can-shu.md"
     assert path.read_text(encoding="utf-8").count("\\(") >= 5
     path.write_text(path.read_text(encoding="utf-8") + "\n公式键的编辑 \\(p_\\theta(x)\\) 与 \\(z\\)。\n", encoding="utf-8")
-    result = recorded(site, "feedsite.cache", "Store.keys", "sorted(set(calls) - {'parsed'})")
-    assert "recorded: []" in result.stdout and written(result.stdout) > 0, result.stdout
+    result = recorded(site, "feedsite.cache", "Store.keys", {"keys read": "sorted(set(calls) - {'parsed'})"})
+    assert "keys read: []" in result.stdout and written(result.stdout) > 0, result.stdout
     page = assert_as_clean(site)["articles/sheng-cheng-mo-xing-yu-can-shu/index.html"].decode()
     assert "公式键的编辑" in page and page.count("<mjx-container") >= 7
 

@@ -138,7 +138,7 @@ def persist(state: BuildState) -> None:
     # neighbours: they are written only when their key changed (16 ms of pickling).
     memo = dict(state.neighbours)
     neighbours = {"recency": memo.pop("recency", {})}
-    if memo.get("key", "") != state.neighbours_stored or not memo:
+    if memo.get("key", "") != state.neighbours_stored:
         neighbours["neighbours"] = memo
     store.write(
         {"parsed": {k: row for k, (row, _) in parsed.items()},
