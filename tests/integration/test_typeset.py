@@ -4,8 +4,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import CONTENT
 
+from feedsite import frontmatter
 from feedsite.build import typeset
+from feedsite.build.assets import mathjax_es5_dir
 from feedsite.build.formulas import Formula as F
 from feedsite.build.formulas import MathCache, formulas_in, place, stylesheet
 from feedsite.build.markdown import render_markdown
@@ -133,3 +136,41 @@ def test_no_node_is_a_build_error_with_a_hint(monkeypatch):
     assert str(failed.value).startswith("site.yaml: error: Node.js is not installed")
     assert "apt-get install nodejs" in str(failed.value)
 
+
+
+def collection_formulas() -> list[F]:
+    """Every formula of the real collection, as the build finds them in its bodies."""
+    found = []
+    for path in sorted(CONTENT.glob("*.md")):
+        body = frontmatter.parse(path.read_text(encoding="utf-8"))[1].body
+        found.extend(formulas_in(render_markdown(body).html))
+    return list(dict.fromkeys(found))
+
+
+def test_compiled_modules_typeset_the_same_bytes_as_the_es5_components(math):
+    """`make` compiles MathJax's TypeScript for ES2020, which the engine runs when it is
+    there; without it the engine loads the es5 components. Both are MathJax 3.2.2, and
+    every formula must come out the same from either."""
+    assert typeset.compiled_modules(mathjax_es5_dir()), "make did not compile MathJax into the environment"
+    collection = collection_formulas()
+    assert len(collection) > 40
+    wanted = list(dict.fromkeys([*math.formulas, *collection]))
+    with typeset.Engine() as fast, typeset.Engine(compiled=False) as slow:
+        assert (fast.base, fast.font_base) == (slow.base, slow.font_base)
+        assert fast.typeset_many(wanted) == slow.typeset_many(wanted)
+
+
+def test_only_finished_compiled_modules_of_the_same_mathjax_are_used(tmp_path):
+    """A compile cut short must not break builds, and the site's fonts come from es5/:
+    modules of another version would not match them."""
+    es5, modules = mathjax_es5_dir(), tmp_path / "es2020"
+    (modules / "components").mkdir(parents=True)
+    version = modules / "components" / "version.js"
+    version.write_text("exports.VERSION = '3.2.2';\n", encoding="utf-8")
+    assert typeset.compiled_modules(es5, modules) is None  # no stamp: the compile did not finish
+    (tmp_path / ".built-stamp").touch()
+    assert typeset.compiled_modules(es5, modules) == modules
+    version.write_text("exports.VERSION = '3.2.1';\n", encoding="utf-8")
+    assert typeset.compiled_modules(es5, modules) is None
+    version.unlink()
+    assert typeset.compiled_modules(es5, modules) is None
