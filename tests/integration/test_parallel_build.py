@@ -12,8 +12,9 @@ import pytest
 from conftest import copy_corpus
 
 from feedsite import parallel
-from feedsite.build import build
+from feedsite.build import build, pipeline
 from feedsite.config import load_config
+from feedsite.errors import BuildFailed
 
 
 def files(root: Path) -> dict[str, bytes]:
@@ -33,17 +34,49 @@ def fork_everything(monkeypatch) -> list[str]:
     return pools
 
 
+def children_meanwhile(monkeypatch) -> list[tuple[str, int]]:
+    """The build's Meanwhile children, as (what each works out, its pid)."""
+    started = []
+
+    class Watched(parallel.Meanwhile):
+        def __init__(self, fn):
+            super().__init__(fn)
+            started.append((fn.func.__name__, self._pid))
+
+    monkeypatch.setattr(pipeline, "Meanwhile", Watched)
+    return started
+
+
 @pytest.mark.skipif(parallel.cores() < 2, reason="one core: nothing forks")
 def test_forked_build_is_byte_identical_to_a_single_process_build(tmp_path, monkeypatch):
     config = load_config(copy_corpus(tmp_path / "site") / "site.yaml")
     single = build(config, tmp_path / "single")
     pools = fork_everything(monkeypatch)
+    children = children_meanwhile(monkeypatch)
     forked = build(config, tmp_path / "forked")
     monkeypatch.undo()
     assert pools == ["fork", "fork"]  # Markdown, then the pages
+    # and the search index, in a child of its own while MathJax typeset
+    assert [name for name, pid in children if pid] == ["whole_index"]
     assert forked.warnings == single.warnings
     assert forked.written == single.written
     assert files(tmp_path / "forked") == files(tmp_path / "single")
+
+
+@pytest.mark.skipif(parallel.cores() < 2, reason="one core: nothing forks")
+def test_a_build_that_fails_while_its_search_index_is_built_leaves_no_child(tmp_path, monkeypatch):
+    root = copy_corpus(tmp_path / "site")
+    (root / "content" / "bad-tex.md").write_text(
+        "---\ntitle: 写错的公式\ntopic: ml-fundamentals\n---\n没定义的宏 \\(\\foo{x}\\)\n", encoding="utf-8")
+    fork_everything(monkeypatch)
+    children = children_meanwhile(monkeypatch)
+    with pytest.raises(BuildFailed, match="Undefined control sequence"):
+        build(load_config(root / "site.yaml"), tmp_path / "out", strict=True)
+    assert [name for name, pid in children if pid] == ["whole_index"]
+    for _, pid in children:
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)  # killed and reaped, not left running or a zombie
+    assert not (tmp_path / "out").exists()
 
 
 @pytest.mark.skipif(parallel.cores() < 2, reason="one core: nothing forks")

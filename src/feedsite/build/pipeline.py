@@ -19,7 +19,7 @@ from ..cache import collector_paused
 from ..config import SiteConfig
 from ..errors import Report, SourceError, shown_path, warning
 from ..files import Notify, exclusive
-from ..parallel import Meanwhile, forked_each
+from ..parallel import Meanwhile, forked_each, worth_forking
 from ..progress import Progress
 from ..urls import Urls
 from . import replan
@@ -43,7 +43,7 @@ from .outstat import intact, snapshot
 from .pages import digest, path_collisions, plan_pages, site_context
 from .render import template_dirs
 from .result import BuildResult
-from .searchstage import search_stage
+from .searchstage import search_stage, whole_index
 from .state import BuildState, cached_state, look_at_output, persist, scratch_state
 from .static import asset_versions
 from .taxonomy import index_site
@@ -168,7 +168,9 @@ def build(config: SiteConfig, out_dir: Path | None = None, strict: bool = False,
     out_dir = (out_dir or config.output_dir).resolve()
     progress = progress or Progress()
     if in_place and out_dir.is_dir():
-        return _build(config, out_dir, strict, state or BuildState(), True, search, progress, ())
+        with ExitStack() as cleanup:
+            return _build(config, out_dir, strict, state or BuildState(), True, search, progress, (),
+                          cleanup)
     # Before the lock: a refused folder gets nothing beside it.
     check_replaceable(out_dir, inputs_of(config))
     with exclusive(out_dir, "build", wait, notify), ExitStack() as cleanup:
@@ -189,15 +191,15 @@ def build(config: SiteConfig, out_dir: Path | None = None, strict: bool = False,
             state = scratch_state(cleanup)
         try:
             return _build(config, out_dir, strict, state, False, search, progress, tuple(notes),
-                          stamp, looked)
+                          cleanup, stamp, looked)
         finally:
             if state.store is not None:
                 state.store.close()
 
 
 def _build(config: SiteConfig, out_dir: Path, strict: bool, state: BuildState, in_place: bool,
-           search: bool, progress: Progress, cache_notes: tuple, stamp: Stamp | None = None,
-           looked: tuple[dict, Meanwhile] | None = None) -> BuildResult:
+           search: bool, progress: Progress, cache_notes: tuple, cleanup: ExitStack,
+           stamp: Stamp | None = None, looked: tuple[dict, Meanwhile] | None = None) -> BuildResult:
     started = time.perf_counter()
     report = Report()
     state.hits.clear()
@@ -208,8 +210,14 @@ def _build(config: SiteConfig, out_dir: Path, strict: bool, state: BuildState, i
 
     index = index_site(config, articles, state.neighbours)
     rendered = render_bodies(index.articles, state, progress)
-    report.extend(typeset_formulas(index.articles, rendered, state.math, state.notes, state.dirty))
     urls = Urls(config.base_path)
+    # With no index on record, the search stage builds it whole. Neither it nor MathJax
+    # needs the other, and MathJax runs in Node: the index is built in a child meanwhile.
+    ahead = None
+    if search and not state.search and worth_forking(len(index.articles)):
+        ahead = Meanwhile(functools.partial(whole_index, index, rendered, urls))
+        cleanup.callback(ahead.close)  # a build that fails before its search stage leaves no child
+    report.extend(typeset_formulas(index.articles, rendered, state.math, state.notes, state.dirty))
     site = site_context(config, index, urls, asset_versions(config))
     templates = _templates_digest(config)
     # An article's page inputs are its file's digest (content.py): digesting every
@@ -240,8 +248,8 @@ def _build(config: SiteConfig, out_dir: Path, strict: bool, state: BuildState, i
     total = len(plan.keys)
     state.hits["pages"] = total - len(todo)
     keys = dict(plan.keys)
-    changed_index = (search_stage(index, rendered, urls, state, previous, keys, out_dir)
-                     if search else {})
+    changed_index = (search_stage(index, rendered, urls, state, previous, keys, out_dir,
+                                  ahead.result if ahead else None) if search else {})
 
     if in_place or incremental:  # an edit's share of the pages: held, then written
         texts = render_pages(config, todo, site, report, progress, state.compiled)

@@ -7,7 +7,7 @@ is patched into those files (searchpatch.py); otherwise it is built whole.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from ..urls import Urls
@@ -22,14 +22,16 @@ from .taxonomy import SiteIndex
 
 
 def search_stage(index: SiteIndex, rendered: Mapping[str, Rendered], urls: Urls, state: BuildState,
-                 previous: dict, keys: dict, out_dir: Path) -> dict[str, str]:
+                 previous: dict, keys: dict, out_dir: Path,
+                 built: Callable[[], tuple[dict[str, str], dict]] | None = None) -> dict[str, str]:
     """The search index files whose bytes changed (their digests go into `keys`).
 
     The index is made from each article's file (its digest) at its place in the site's
     order, and from code and settings: when none of that changed, the files the output
     holds are the ones a rebuild would make, so nothing is rebuilt (most of a no-change
     build's time at 10,000 articles); when a few articles changed in place, their share
-    is patched into those files (searchpatch.py)."""
+    is patched into those files (searchpatch.py). `built`, if given, gives what
+    `whole_index` gives, worked out already (in a child, while MathJax typeset)."""
     settings = key_settings(index)
     # Joined, not digested one by one: 10,000 digests were a tenth of a preview rebuild.
     doc_keys = tuple(f"{a.digest} {a.slug} {a.topic}" for a in index.articles)
@@ -50,9 +52,7 @@ def search_stage(index: SiteIndex, rendered: Mapping[str, Rendered], urls: Urls,
         files, shape = patched
         names = before["files"]
     else:
-        # One article at a time: every article's text at once was 50 MB at 10,000.
-        files, shape = build_index(search_doc(a, rendered[a.slug], urls.article(a.slug),
-                                              index.topic(a.topic).name) for a in index.articles)
+        files, shape = built() if built else whole_index(index, rendered, urls)
         names = tuple(files)
     changed = {}
     for path in names:
@@ -64,6 +64,14 @@ def search_stage(index: SiteIndex, rendered: Mapping[str, Rendered], urls: Urls,
     state.search = {"key": key, "files": names, "docs": doc_keys, "settings": settings,
                     **shape} if usable else {}
     return changed
+
+
+def whole_index(index: SiteIndex, rendered: Mapping[str, Rendered],
+                urls: Urls) -> tuple[dict[str, str], dict]:
+    """The index built whole, as a site with none on record (`state.search` empty) always
+    has it built. One article at a time: every article's text at once was 50 MB at 10,000."""
+    return build_index(search_doc(a, rendered[a.slug], urls.article(a.slug), index.topic(a.topic).name)
+                       for a in index.articles)
 
 
 def key_settings(index: SiteIndex) -> str:
