@@ -3,7 +3,9 @@
 Measured on every formula of the project's content/ (plus the inline forms its
 excerpts use): starting MathJax in Node, each formula cold, each formula from
 the cache, and side by side the floor of bare MathJax in Node (a loop of
-`tex2chtml` in one script, no JSON, no pipe, no CSS bookkeeping). Then whole
+`tex2chtml` in one script, no JSON, no pipe, no CSS bookkeeping). Then the
+engine's steady state on each set of MathJax modules (the ES2020 compile `make`
+sets up, and the es5 components), each formula ten times over. Then whole
 builds of the real site (no search index): with an empty cache, and again with
 the preview's BuildState, which has every formula cached.
 """
@@ -30,6 +32,7 @@ from feedsite.build.typeset import Engine, typeset_all  # noqa: E402
 from feedsite.config import load_config  # noqa: E402
 
 ROUNDS = 5
+OVER = 10  # times each formula is typeset for the steady state (MathJax keeps no per-formula cache)
 
 BARE = r"""
 const [es5, file] = process.argv.slice(1);  // with -e, the first argument is argv[1]
@@ -81,6 +84,11 @@ def main() -> None:
                                       capture_output=True, text=True, check=True).stdout)
             for _ in range(ROUNDS)]
     Path(f.name).unlink()
+    steady = {}
+    for compiled in (True, False):
+        with Engine(compiled) as engine:
+            engine.typeset_many(formulas)  # warmed up
+            steady[compiled] = best(lambda: engine.typeset_many(formulas * OVER), 3) / (n * OVER)
     bare_start = min(b["start"] for b in bare)
     bare_each = min(b["typeset"] for b in bare) / n
     each = (cold - start) / n
@@ -88,6 +96,8 @@ def main() -> None:
     print(f"MathJax start in Node: {start * 1000:6.0f} ms   (bare MathJax: {bare_start * 1000:.0f} ms)")
     print(f"cold, per formula:     {each * 1000:8.2f} ms (bare MathJax loop: {bare_each * 1000:.2f} ms, "
           f"ratio {each / bare_each:.1f}x)")
+    print(f"steady state, per formula: {steady[True] * 1000:.2f} ms with the ES2020 modules, "
+          f"{steady[False] * 1000:.2f} ms with the es5 components ({steady[False] / steady[True]:.2f}x)")
     print(f"cached, per formula:   {cached / n * 1e6:8.2f} us ({each / (cached / n):.0f}x cheaper than cold)")
 
     with tempfile.TemporaryDirectory() as tmp:
