@@ -27,7 +27,7 @@ from feedsite.build.assets import mathjax_es5_dir  # noqa: E402
 from feedsite.build.content import load_articles  # noqa: E402
 from feedsite.build.excerpts import excerpt_formulas  # noqa: E402
 from feedsite.build.formulas import MathCache  # noqa: E402
-from feedsite.build.markdown import render_markdown  # noqa: E402
+from feedsite.build.pipeline import render_article  # noqa: E402
 from feedsite.build.typeset import Engine, typeset_all  # noqa: E402
 from feedsite.config import load_config  # noqa: E402
 
@@ -55,8 +55,8 @@ def site_formulas(config) -> list:
     articles, _ = load_articles(config, "content")
     wanted = []
     for article in articles:
-        body = [f for f, _ in render_markdown(article.body).formulas]
-        wanted += body + excerpt_formulas(article, body)
+        body = render_article(article)
+        wanted += [f for f, _ in body.formulas] + excerpt_formulas(article, body.opening)
     return list(dict.fromkeys(wanted))
 
 

@@ -7,8 +7,7 @@ import pytest
 from feedsite.build.content import parse_article
 from feedsite.build.excerpts import excerpt
 from feedsite.build.formulas import MathCache
-from feedsite.build.markdown import render_markdown
-from feedsite.build.pipeline import typeset_formulas
+from feedsite.build.pipeline import render_article, typeset_formulas
 
 LONG = r"\sum_{i=1}^{n} \frac{\partial L}{\partial \theta_i} + \int_0^1 p_{\theta}(z) f(z)\,dz + \alpha\beta\gamma"
 BODIES = {
@@ -31,7 +30,7 @@ def article(config, name: str, body: str, summary: str = ""):
 def made(config):
     articles = [article(config, name, body) for name, body in BODIES.items()]
     articles.append(article(config, "summary", "正文。", summary=r"摘要里的 \(\alpha_1\) 与 \(\oops\)"))
-    rendered = {a.slug: render_markdown(a.body) for a in articles}
+    rendered = {a.slug: render_article(a) for a in articles}
     cache = MathCache()
     problems = typeset_formulas(articles, rendered, cache)
     return {a.slug: a for a in articles}, rendered, cache, problems
@@ -84,6 +83,6 @@ def test_summary_formulas_are_typeset_and_checked_at_the_summary_line(made):
 def test_a_body_that_opens_with_its_title_does_not_say_it_twice(config, after_title):
     """Whatever mark follows the title, ASCII or full-width, the card starts after it."""
     found = article(config, "opening", f"标题opening{after_title}正文从这里说起。")
-    rendered = render_markdown(found.body)
+    rendered = render_article(found)
     ex = excerpt(found, rendered.html, MathCache())
     assert ex.html(MathCache()) == "正文从这里说起。"

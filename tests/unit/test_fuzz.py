@@ -20,9 +20,11 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_block.table import escapedSplit
 
 from feedsite import frontmatter
+from feedsite.build import excerpts as cards
 from feedsite.build.content import parse_article
-from feedsite.build.formulas import MathCache, place
+from feedsite.build.formulas import MathCache, Typeset, place
 from feedsite.build.markdown import render_markdown
+from feedsite.build.pipeline import render_article
 from feedsite.build.typeset import Engine
 from feedsite.config import SiteConfig, load_config
 from feedsite.errors import BuildFailed, SourceError
@@ -257,3 +259,24 @@ def test_config_loader_reports_with_file_and_line(tmp_path, edits):
         assert_located(failed.problems, str(path), lines_in(text))
         return
     assert isinstance(config, SiteConfig) and Path(config.root) == tmp_path.resolve()
+
+
+# Bodies long enough to pass a card's and a description's limits, with formulas anywhere.
+LONG_BODY = st.lists(st.one_of(PROSE, FORMULA, st.just("一句足够长的话，" * 5), st.just("[公式]")),
+                     max_size=30).map(body_of)
+
+
+@given(LONG_BODY, st.data())
+def test_an_excerpt_looks_only_at_formulas_the_build_typeset(generated, data):
+    """The build typesets a body's display formulas inline only within reach of an excerpt
+    (`opening_formulas`), before it knows how long each formula's text is. Whatever those
+    lengths turn out to be, a card or a description never reaches for another."""
+    body, _ = generated
+    article, _ = parse_article("content/x.md", f"---\ntitle: 标题\ntopic: ml-fundamentals\n---\n{body}\n", CONFIG)
+    assume(article is not None)
+    rendered = render_article(article)
+    wanted = set(cards.excerpt_formulas(article, rendered.opening)) | {f for f, _ in rendered.formulas}
+    lengths = {f: data.draw(st.integers(0, 80)) for f in sorted(wanted, key=repr)}
+    cache = MathCache(formulas={f: Typeset("", "", "x" * n, (), (), "") for f, n in lengths.items()})
+    for limit in (cards.EXCERPT_CHARS, cards.DESCRIPTION_CHARS):
+        cards.excerpt(article, rendered.html, cache, limit).text(cache)  # a KeyError if it reached further

@@ -50,7 +50,9 @@ class Excerpt:
 
 def excerpt(article: Article, body_html: str, cache: MathCache, limit: int = EXCERPT_CHARS) -> Excerpt:
     """The article's own summary, or the opening of its body within `limit`
-    characters (a formula counts as the characters of its text)."""
+    characters (a formula counts as the characters of its text). The build typesets
+    inline only the formulas within DESCRIPTION_CHARS (`opening_formulas`): `limit`
+    is at most that."""
     if article.summary:
         return Excerpt(tuple(_summary_pieces(article.summary)), more=False)
     return _cut(_opening(body_html, article.title), cache, limit)
@@ -138,9 +140,28 @@ def summary_formulas(article: Article) -> list[Formula]:
     return [p for p in _summary_pieces(article.summary) if isinstance(p, Formula)]
 
 
-def excerpt_formulas(article: Article, body_formulas: list[Formula]) -> list[Formula]:
+def excerpt_formulas(article: Article, opening: tuple[Formula, ...]) -> list[Formula]:
     """Formulas an excerpt may show that the body does not typeset as such: the
-    summary's, or the body's display formulas set inline."""
+    summary's, or those of the body's `opening` (`opening_formulas`), set inline."""
     if article.summary:
         return summary_formulas(article)
-    return [Formula(f.tex, display=False) for f in body_formulas if f.display]
+    return list(opening)
+
+
+def opening_formulas(body_html: str, title: str, limit: int = DESCRIPTION_CHARS) -> tuple[Formula, ...]:
+    """Every formula an excerpt of at most `limit` characters (a card's, a description's)
+    may look at, set inline; known before anything is typeset. `_cut` counts a formula as
+    its typeset text, at least nothing, so it ends no later than where the text alone
+    passes `limit`: the formulas before that point are all it can reach. A display
+    formula further on is never shown inline, and is not typeset so."""
+    found, used = [], 0
+    for piece in _opening(body_html, title):
+        if piece is _STOP:
+            break
+        if isinstance(piece, Formula):
+            found.append(piece)
+        else:
+            used += len(piece)
+            if used > limit:
+                break
+    return tuple(found)

@@ -7,6 +7,7 @@ either renders and writes everything.
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import gc
 import hashlib
@@ -27,7 +28,7 @@ from .backed import Backed
 from .cache import CacheError, code_version
 from .commit import commit_changes
 from .content import Article, body_key, load_articles
-from .excerpts import excerpt_formulas, summary_formulas
+from .excerpts import excerpt_formulas, opening_formulas, summary_formulas
 from .formulas import MathCache
 from .markdown import Rendered, render_markdown
 from .output import (
@@ -94,7 +95,7 @@ def render_bodies(articles, state: BuildState, progress: Progress | None = None)
     todo = {k: a for a in articles if (k := keys[a.slug]) not in state.rendered}
     if len(state.anchors) > ANCHORS_KEPT:
         state.anchors = {}
-    render = functools.partial(_render_article, anchors=state.anchors)
+    render = functools.partial(render_article, anchors=state.anchors)
     done = forked_each(render, list(todo.values()), progress, "Markdown")
     for key, body in zip(todo, done, strict=True):
         state.rendered[key] = body
@@ -105,8 +106,11 @@ def render_bodies(articles, state: BuildState, progress: Progress | None = None)
     return Bodies(keys, state.rendered)
 
 
-def _render_article(article: Article, anchors: dict[str, str]) -> Rendered:
-    return render_markdown(article.body, article.title, anchors)
+def render_article(article: Article, anchors: dict[str, str] | None = None) -> Rendered:
+    """The article's body in HTML, and which of its formulas an excerpt may show: worked
+    out here, in the Markdown's workers, and cached with the body."""
+    body = render_markdown(article.body, article.title, anchors)
+    return dataclasses.replace(body, opening=opening_formulas(body.html, article.title))
 
 
 def typeset_formulas(articles: list[Article], rendered: Mapping[str, Rendered], cache: MathCache,
@@ -134,8 +138,8 @@ def site_formulas(articles: list[Article], rendered: Mapping[str, Rendered]) -> 
     """Every formula the articles' pages and cards show, in order."""
     wanted = []
     for a in articles:
-        body = [f for f, _ in rendered[a.slug].formulas]
-        wanted += body + excerpt_formulas(a, body)
+        body = rendered[a.slug]
+        wanted += [f for f, _ in body.formulas] + excerpt_formulas(a, body.opening)
     return wanted
 
 
