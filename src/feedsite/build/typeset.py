@@ -5,10 +5,9 @@ without that, from the es5 components django-static-mathjax installs: the same
 MathJax and the same bytes out, about a third slower.
 
 Node, not an embedded V8 such as mini-racer: Node is already on every machine
-that builds the site, so `make site` installs nothing more, and MathJax's es5
-components load in it as they are, through `require`, which an embedded V8
-lacks. A MathJax that fails to start says so on stderr, which becomes the
-build error.
+that builds the site, and MathJax's modules load in it as they are, through
+`require`, which an embedded V8 lacks. A MathJax that fails to start says so on
+stderr, which becomes the build error.
 
 One engine process per build, started only if some formula is not in the
 cache; the formulas go to it as one request line each, all at once. The cache (`MathCache`)
