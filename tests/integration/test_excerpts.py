@@ -38,7 +38,7 @@ def made(config):
 
 def cut(made, slug, limit=110):
     articles, rendered, cache, _ = made
-    return excerpt(articles[slug], rendered[slug].html, cache, limit), cache
+    return excerpt(articles[slug], rendered[slug], cache, limit), cache
 
 
 def test_inline_formulas_are_typeset_in_cards_and_text_in_descriptions(made):
@@ -84,5 +84,5 @@ def test_a_body_that_opens_with_its_title_does_not_say_it_twice(config, after_ti
     """Whatever mark follows the title, ASCII or full-width, the card starts after it."""
     found = article(config, "opening", f"标题opening{after_title}正文从这里说起。")
     rendered = render_article(found)
-    ex = excerpt(found, rendered.html, MathCache())
+    ex = excerpt(found, rendered, MathCache())
     assert ex.html(MathCache()) == "正文从这里说起。"

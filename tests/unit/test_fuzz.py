@@ -22,7 +22,7 @@ from markdown_it.rules_block.table import escapedSplit
 from feedsite import frontmatter
 from feedsite.build import excerpts as cards
 from feedsite.build.content import parse_article
-from feedsite.build.formulas import MathCache, Typeset, place
+from feedsite.build.formulas import Formula, MathCache, Typeset, place
 from feedsite.build.markdown import render_markdown
 from feedsite.build.pipeline import render_article
 from feedsite.build.typeset import Engine
@@ -267,16 +267,21 @@ LONG_BODY = st.lists(st.one_of(PROSE, FORMULA, st.just("一句足够长的话，
 
 
 @given(LONG_BODY, st.data())
-def test_an_excerpt_looks_only_at_formulas_the_build_typeset(generated, data):
-    """The build typesets a body's display formulas inline only within reach of an excerpt
-    (`opening_formulas`), before it knows how long each formula's text is. Whatever those
-    lengths turn out to be, a card or a description never reaches for another."""
+def test_an_excerpt_is_cut_from_the_kept_opening_as_from_the_whole_body(generated, data):
+    """The build keeps a body's opening only as far as an excerpt can reach, and typesets
+    its display formulas inline only there (`opening_pieces`), before it knows how long
+    each formula's text is. Whatever those lengths turn out to be, a card and a
+    description are what the whole body would give, and reach for no other formula."""
     body, _ = generated
     article, _ = parse_article("content/x.md", f"---\ntitle: 标题\ntopic: ml-fundamentals\n---\n{body}\n", CONFIG)
     assume(article is not None)
     rendered = render_article(article)
-    wanted = set(cards.excerpt_formulas(article, rendered.opening)) | {f for f, _ in rendered.formulas}
-    lengths = {f: data.draw(st.integers(0, 80)) for f in sorted(wanted, key=repr)}
-    cache = MathCache(formulas={f: Typeset("", "", "x" * n, (), (), "") for f, n in lengths.items()})
+    whole = cards.opening_pieces(rendered.html, article.title, limit=10**9)
+    every = {p for p in whole if isinstance(p, Formula)} | {f for f, _ in rendered.formulas}
+    lengths = {f: data.draw(st.integers(0, 80)) for f in sorted(every, key=repr)}
+    typeset = set(cards.excerpt_formulas(article, rendered.opening)) | {f for f, _ in rendered.formulas}
+    made = lambda wanted: MathCache(formulas={f: Typeset("", "", "x" * lengths[f], (), (), "")  # noqa: E731
+                                              for f in wanted})
     for limit in (cards.EXCERPT_CHARS, cards.DESCRIPTION_CHARS):
-        cards.excerpt(article, rendered.html, cache, limit).text(cache)  # a KeyError if it reached further
+        got = cards.excerpt(article, rendered, made(typeset), limit)  # a KeyError if it reached further
+        assert got == cards._cut(whole, made(every), limit)

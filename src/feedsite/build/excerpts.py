@@ -9,7 +9,6 @@ excerpt before it, and so does a formula the feed cut off.
 """
 from __future__ import annotations
 
-import functools
 import html
 import re
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from dataclasses import dataclass
 from ..spans import DISPLAY, INLINE, UNCLOSED, split_spans
 from .content import Article
 from .formulas import Formula, MathCache, markup
+from .markdown import Rendered
 
 EXCERPT_CHARS = 110
 DESCRIPTION_CHARS = 150
@@ -48,22 +48,33 @@ class Excerpt:
         return out + (MORE if self.more else "")
 
 
-def excerpt(article: Article, body_html: str, cache: MathCache, limit: int = EXCERPT_CHARS) -> Excerpt:
+def excerpt(article: Article, body: Rendered, cache: MathCache, limit: int = EXCERPT_CHARS) -> Excerpt:
     """The article's own summary, or the opening of its body within `limit`
-    characters (a formula counts as the characters of its text). The build typesets
-    inline only the formulas within DESCRIPTION_CHARS (`opening_formulas`): `limit`
-    is at most that."""
+    characters (a formula counts as the characters of its text). The body's opening
+    is kept only as far as DESCRIPTION_CHARS reach (`opening_pieces`): `limit` is at
+    most that."""
     if article.summary:
         return Excerpt(tuple(_summary_pieces(article.summary)), more=False)
-    return _cut(_opening(body_html, article.title), cache, limit)
+    return _cut(body.opening, cache, limit)
 
 
-@functools.lru_cache(maxsize=512)
-def _opening(body_html: str, title: str) -> tuple:
-    """The body's text and formulas, tidied: the same every time a card of the article
-    is shown, and a card shows on up to a dozen pages; the preview shows the same
-    cards on every rebuild. (A cut depends on the typeset formulas, so it is not kept.)"""
-    return tuple(_tidy(_body_pieces(_HEADING.sub(" ", body_html)), title))
+def opening_pieces(body_html: str, title: str, limit: int = DESCRIPTION_CHARS) -> tuple:
+    """The body's text and formulas as an excerpt of at most `limit` characters (a
+    card's, a description's) may see them, tidied, worked out once per body, before
+    anything is typeset. `_cut` counts a formula as its typeset text, at least nothing,
+    so it ends no later than the first text that takes the text alone past `limit`, or
+    a cut-off formula: the pieces end there. A display formula further on is never
+    shown inline, and is not typeset so."""
+    pieces, used = [], 0
+    for piece in _tidy(_body_pieces(_HEADING.sub(" ", body_html)), title):
+        pieces.append(piece)
+        if piece is _STOP:
+            break
+        if isinstance(piece, str):
+            used += len(piece)
+            if used > limit:
+                break
+    return tuple(pieces)
 
 
 def _summary_pieces(summary: str):
@@ -140,28 +151,9 @@ def summary_formulas(article: Article) -> list[Formula]:
     return [p for p in _summary_pieces(article.summary) if isinstance(p, Formula)]
 
 
-def excerpt_formulas(article: Article, opening: tuple[Formula, ...]) -> list[Formula]:
+def excerpt_formulas(article: Article, opening: tuple) -> list[Formula]:
     """Formulas an excerpt may show that the body does not typeset as such: the
-    summary's, or those of the body's `opening` (`opening_formulas`), set inline."""
+    summary's, or those of the body's opening (`opening_pieces`), set inline."""
     if article.summary:
         return summary_formulas(article)
-    return list(opening)
-
-
-def opening_formulas(body_html: str, title: str, limit: int = DESCRIPTION_CHARS) -> tuple[Formula, ...]:
-    """Every formula an excerpt of at most `limit` characters (a card's, a description's)
-    may look at, set inline; known before anything is typeset. `_cut` counts a formula as
-    its typeset text, at least nothing, so it ends no later than where the text alone
-    passes `limit`: the formulas before that point are all it can reach. A display
-    formula further on is never shown inline, and is not typeset so."""
-    found, used = [], 0
-    for piece in _opening(body_html, title):
-        if piece is _STOP:
-            break
-        if isinstance(piece, Formula):
-            found.append(piece)
-        else:
-            used += len(piece)
-            if used > limit:
-                break
-    return tuple(found)
+    return [p for p in opening if isinstance(p, Formula)]

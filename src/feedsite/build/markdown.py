@@ -58,9 +58,10 @@ class Rendered:
     # `render_markdown(anchors=…)`.
     anchors: tuple[tuple[str, str], ...] = ()
     length: Length | None = None  # of the Markdown it was rendered from (length.py)
-    # The formulas a card or a description may show, set inline (excerpts.opening_formulas):
-    # filled in by the build's Markdown workers and kept with the body.
-    opening: tuple[Formula, ...] = ()
+    # The body's opening as a card or a description sees it: text, and formulas set
+    # inline (excerpts.opening_pieces). Filled in by the build's Markdown workers and
+    # kept with the body.
+    opening: tuple[str | Formula | None, ...] = ()
 
 
 LOST_LABEL = "[公式缺失]"

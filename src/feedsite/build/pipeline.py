@@ -28,7 +28,7 @@ from .backed import Backed
 from .cache import CacheError, code_version
 from .commit import commit_changes
 from .content import Article, body_key, load_articles
-from .excerpts import excerpt_formulas, opening_formulas, summary_formulas
+from .excerpts import excerpt_formulas, opening_pieces, summary_formulas
 from .formulas import MathCache
 from .markdown import Rendered, render_markdown
 from .output import (
@@ -107,10 +107,10 @@ def render_bodies(articles, state: BuildState, progress: Progress | None = None)
 
 
 def render_article(article: Article, anchors: dict[str, str] | None = None) -> Rendered:
-    """The article's body in HTML, and which of its formulas an excerpt may show: worked
-    out here, in the Markdown's workers, and cached with the body."""
+    """The article's body in HTML, and its opening as an excerpt sees it: worked out
+    here, in the Markdown's workers, and cached with the body."""
     body = render_markdown(article.body, article.title, anchors)
-    return dataclasses.replace(body, opening=opening_formulas(body.html, article.title))
+    return dataclasses.replace(body, opening=opening_pieces(body.html, article.title))
 
 
 def typeset_formulas(articles: list[Article], rendered: Mapping[str, Rendered], cache: MathCache,

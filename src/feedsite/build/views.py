@@ -129,7 +129,7 @@ class ViewBuilder:
     def card(self, slug: str) -> Card:
         if slug not in self._cards:
             a = self.index.article(slug)
-            cut = excerpt(a, self.rendered[slug].html, self.math)
+            cut = excerpt(a, self.rendered[slug], self.math)
             self._cards[slug] = Card(a.title, self.urls.article(slug), cut.html(self.math),
                                      cut.html(self.math, feed=True), self.topic_link(a.topic),
                                      self.tag_links(a.tags), self.rendered[slug].length, a.date,
@@ -151,5 +151,5 @@ class ViewBuilder:
             cut_formulas=rendered.cut_count, truncated=a.truncated,
             sources=tuple(map(describe_source, a.sources)),
             previous=link(around.previous), next=link(around.next), related=related,
-            description=excerpt(a, rendered.html, self.math, DESCRIPTION_CHARS).text(self.math),
+            description=excerpt(a, rendered, self.math, DESCRIPTION_CHARS).text(self.math),
             formulas=body + tuple(f for card in related for f in card.formulas))
