@@ -6,12 +6,13 @@ import re
 import pytest
 from conftest import CONTENT
 
-from feedsite import frontmatter
 from feedsite.build import typeset
 from feedsite.build.assets import mathjax_es5_dir
+from feedsite.build.content import parse_article
 from feedsite.build.formulas import Formula as F
 from feedsite.build.formulas import MathCache, formulas_in, place, stylesheet
 from feedsite.build.markdown import render_markdown
+from feedsite.build.pipeline import render_article, site_formulas
 from feedsite.errors import BuildFailed
 
 # The two numbered equations of the reparameterization article, as in its source.
@@ -137,22 +138,19 @@ def test_no_node_is_a_build_error_with_a_hint(monkeypatch):
     assert "apt-get install nodejs" in str(failed.value)
 
 
-
-def collection_formulas() -> list[F]:
-    """Every formula of the real collection, as the build finds them in its bodies."""
-    found = []
-    for path in sorted(CONTENT.glob("*.md")):
-        body = frontmatter.parse(path.read_text(encoding="utf-8"))[1].body
-        found.extend(formulas_in(render_markdown(body).html))
-    return list(dict.fromkeys(found))
+def collection_formulas(config) -> list[F]:
+    """Every formula a build of the real collection typesets, as the build lists them."""
+    articles = [parse_article(f"content/{p.name}", p.read_text(encoding="utf-8"), config)[0]
+                for p in sorted(CONTENT.glob("*.md"))]
+    return list(dict.fromkeys(site_formulas(articles, {a.slug: render_article(a) for a in articles})))
 
 
-def test_compiled_modules_typeset_the_same_bytes_as_the_es5_components(math):
+def test_compiled_modules_typeset_the_same_bytes_as_the_es5_components(math, config):
     """`make` compiles MathJax's TypeScript for ES2020, which the engine runs when it is
     there; without it the engine loads the es5 components. Both are MathJax 3.2.2, and
     every formula must come out the same from either."""
     assert typeset.compiled_modules(mathjax_es5_dir()), "make did not compile MathJax into the environment"
-    collection = collection_formulas()
+    collection = collection_formulas(config)
     assert len(collection) > 40
     wanted = list(dict.fromkeys([*math.formulas, *collection]))
     with typeset.Engine() as fast, typeset.Engine(compiled=False) as slow:

@@ -24,7 +24,7 @@ from feedsite.build import excerpts as cards
 from feedsite.build.content import parse_article
 from feedsite.build.formulas import Formula, MathCache, Typeset, place
 from feedsite.build.markdown import render_markdown
-from feedsite.build.pipeline import render_article
+from feedsite.build.pipeline import render_article, site_formulas
 from feedsite.build.typeset import Engine
 from feedsite.config import SiteConfig, load_config
 from feedsite.errors import BuildFailed, SourceError
@@ -279,7 +279,7 @@ def test_an_excerpt_is_cut_from_the_kept_opening_as_from_the_whole_body(generate
     whole = cards.opening_pieces(rendered.html, article.title, limit=10**9)
     every = {p for p in whole if isinstance(p, Formula)} | {f for f, _ in rendered.formulas}
     lengths = {f: data.draw(st.integers(0, 80)) for f in sorted(every, key=repr)}
-    typeset = set(cards.excerpt_formulas(article, rendered.opening)) | {f for f, _ in rendered.formulas}
+    typeset = set(site_formulas([article], {article.slug: rendered}))  # what the build asks for
     made = lambda wanted: MathCache(formulas={f: Typeset("", "", "x" * lengths[f], (), (), "")  # noqa: E731
                                               for f in wanted})
     for limit in (cards.EXCERPT_CHARS, cards.DESCRIPTION_CHARS):
