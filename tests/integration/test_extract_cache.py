@@ -4,6 +4,7 @@ cache that cannot be read is a warning, never a failure or a wrong file."""
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
 import sqlite3
 import subprocess
@@ -130,6 +131,23 @@ def test_a_cache_entry_that_cannot_be_read_is_a_warning_mid_run(tmp_path):
     shutil.rmtree(project / "content")
     result = same_as_clean(project, tmp_path, "clean")
     assert "warning: cache ignored: cannot read it" in result.stderr
+
+
+def test_readings_that_do_not_fit_the_rarity_table_are_read_again(tmp_path):
+    """A cached reading names its terms by their place in the rarity table: with that table
+    emptied behind the cache's back, no place fits, and every text is segmented again."""
+    project = copy_corpus(tmp_path / "site", content=False)
+    extract(project)
+    with sqlite3.connect(project / CACHE) as db:
+        rows = db.execute("SELECT count(*) FROM readings").fetchone()[0]
+        db.execute("UPDATE rarity SET v = ?", (pickle.dumps({}),))
+    assert rows > 30
+    shutil.rmtree(project / "content")
+    result = same_as_clean(project, tmp_path, "clean")
+    assert "warning: cache" not in result.stderr
+    with sqlite3.connect(project / CACHE) as db:  # the table is whole again, and fits
+        (table,) = db.execute("SELECT v FROM rarity").fetchone()
+    assert len(pickle.loads(table)) > 100
 
 
 def test_no_cache_leaves_the_cache_as_it_is(tmp_path):

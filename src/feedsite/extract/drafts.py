@@ -19,7 +19,7 @@ from .classify import Classifier
 from .dumps import Excerpt
 from .fingerprint import fingerprint
 from .pieces import HEADING
-from .salience import Collection, Reading
+from .salience import Collection, Reading, packed_reading, unpacked_reading
 from .structure import blocks_of, restore
 from .titles import infer_title
 
@@ -130,16 +130,21 @@ class Analysis:
         memo = memo or Memo()
         self.keys = {text: digest(text) for text in dict.fromkeys(d.text for d in drafts)}
         self._derived: dict[str, str] = {}
-        found = memo.get_many("readings", self.keys.values())
-        known = {text: Reading(*found[key], None) for text, key in self.keys.items() if key in found}
         rarity = (memo.get("rarity", RARITY_KEY) or {}) if memo.active else {}
+        # A cached reading names its terms by their place in the rarity table, which only
+        # grows: its terms are then one shared string each, not new ones for every row.
+        terms = tuple(rarity)
+        found = memo.get_many("readings", self.keys.values())
+        known = {text: reading for text, key in self.keys.items() if key in found
+                 and (reading := unpacked_reading(found[key], terms)) is not None}
         # The dictionary loads only if some text is new (a tenth of a second).
         self.collection = Collection(lambda: segmenter(vocabulary), list(self.keys), vocabulary,
                                      known, rarity, progress)
+        place = None
         for text, key in self.keys.items():
-            if key not in found:
-                reading = self.collection.readings[text]
-                memo.put("readings", key, (reading.terms, reading.counts))
+            if text not in known:
+                place = place or {term: k for k, term in enumerate(self.collection.rarity_of)}
+                memo.put("readings", key, packed_reading(self.collection.readings[text], place))
         if len(self.collection.rarity_of) > len(rarity):
             memo.put("rarity", RARITY_KEY, self.collection.rarity_of)
 

@@ -26,7 +26,8 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from operator import mul, neg
+from itertools import chain
+from operator import mul
 
 from ..parallel import forked_map, worth_forking
 from ..progress import Progress
@@ -50,6 +51,27 @@ class Reading:
     terms: tuple[str, ...]  # each distinct term once, in order of first mention
     counts: tuple[int, ...]  # how often each is said
     words: tuple[str | None, ...] | None  # in order, None between runs; None when not kept
+
+
+def packed_reading(reading: Reading, place: Mapping[str, int]) -> tuple[bytes, bytes]:
+    """A reading as the cache keeps it: each term as its place in the run's rarity table
+    (`place`), and the counts, as two arrays of numbers."""
+    return (array("I", map(place.__getitem__, reading.terms)).tobytes(),
+            array("I", reading.counts).tobytes())
+
+
+def unpacked_reading(packed, terms: tuple[str, ...]) -> Reading | None:
+    """A cached reading given back with the rarity table's `terms`; None when the row does
+    not fit the table (then the text is read again)."""
+    try:
+        places, counts = array("I"), array("I")
+        places.frombytes(packed[0])
+        counts.frombytes(packed[1])
+        if len(places) != len(counts):
+            return None
+        return Reading(tuple(map(terms.__getitem__, places)), tuple(counts), None)
+    except (IndexError, TypeError, ValueError):
+        return None
 
 
 @dataclass(frozen=True)
@@ -110,9 +132,7 @@ class Collection:
         fresh = dict(zip(new, self._read_all(new, progress or Progress()), strict=True))
         self.readings = {text: known.get(text) or fresh[text] for text in texts}
         self.size = len(self.readings)
-        self.df: Counter[str] = Counter()
-        for reading in self.readings.values():
-            self.df.update(reading.terms)
+        self.df: Counter[str] = Counter(chain.from_iterable(r.terms for r in self.readings.values()))
         total = self.size + 1
         self._idf = {t: math.log(total / (n + 0.5)) for t, n in self.df.items()}
         self._salience: dict[str, Salience] = {}
@@ -197,9 +217,12 @@ class Collection:
             idf = list(map(self._idf.__getitem__, terms))
         except KeyError:
             idf = list(map(self.idf, terms))
-        weights = map(mul, map(mul, reading.counts, idf), map(self.rarity_of.__getitem__, terms))
+        weights = list(map(mul, map(mul, reading.counts, idf), map(self.rarity_of.__getitem__, terms)))
         # Ties in weight go to the term that sorts first, so the order never depends on the run.
-        ranked = sorted(zip(map(neg, weights), terms, strict=True))[:TOP]
+        # Only the terms that weigh at least the TOP-th most are sorted so: numbers sort
+        # faster than pairs of a number and a word.
+        least = sorted(weights, reverse=True)[TOP - 1] if len(weights) > TOP else -math.inf
+        ranked = sorted([(-w, t) for w, t in zip(weights, terms, strict=True) if w >= least])[:TOP]
         first = -ranked[0][0] if ranked else 0.0
         return Salience(tuple(t for _, t in ranked),
                         tuple(-w * 2 >= first for w, _ in ranked[1:CLOSE]))
