@@ -2,6 +2,8 @@
 to, which fields a person's edit keeps, and what is written where."""
 from __future__ import annotations
 
+import dataclasses
+import pickle
 from dataclasses import replace
 from pathlib import Path
 
@@ -208,9 +210,11 @@ def test_a_new_file_is_remembered_as_parsing_it_back_would_give(config, tmp_path
         packed, key, text = _foreseen(write)
         (want_packed, want_key, want_text), want_edited = _foreseen_by_parsing(write)
         # Sources are kept as a set: their order in the tuple is the set's, not the file's.
-        assert (packed[:3], set(packed[3]), packed[4:], key, text) == \
-            (want_packed[:3], set(want_packed[3]), want_packed[4:], want_key, want_text), write.path
-        assert _as_rendered(write) == parsed_file(write.path, write.text) and packed[4] == want_edited
+        # The front matter is kept pickled: the values it gives back are compared.
+        assert (pickle.loads(packed[0]), packed[1:4], set(packed[4]), packed[5:], key, text) == \
+            (pickle.loads(want_packed[0]), want_packed[1:4], set(want_packed[4]), want_packed[5:],
+             want_key, want_text), write.path
+        assert _as_rendered(write) == parsed_file(write.path, write.text) and packed[5] == want_edited
 
 
 def test_field_hashes_are_remembered_only_where_equal_values_hash_alike():
@@ -222,3 +226,24 @@ def test_field_hashes_are_remembered_only_where_equal_values_hash_alike():
     assert len({field_hash("tags", v) for v in (["1"], [1], [True], [1.0])}) == 4
     assert field_hash("tags", ["RoPE", "LLM"]) == field_hash("tags", ("RoPE", "LLM"))
     assert field_hash("body", "正文。\n") == field_hash("body", "正文。")
+
+
+def test_a_cached_file_gives_back_what_parsing_it_gives(config, tmp_path):
+    """A file the cache kept (`Remembered`) unpickles its front matter only when asked; it
+    then equals the file parsed afresh, on every real article, and a front matter that no
+    longer unpickles is parsed again from the kept text, never an error."""
+    from feedsite.extract.store import Remembered
+    as_fields = lambda e: [getattr(e, f.name) for f in dataclasses.fields(Existing)]  # noqa: E731
+    articles = _real_articles(config)
+    writes, _ = plan(articles, [], tmp_path, Memo(), {})
+    retired = parsed_file(tmp_path / "r.md", writes[0].text.replace("\nid: ", "\nstatus: retired\nid: ", 1))
+    for found in [parsed_file(w.path, w.text) for w in writes] + [retired]:
+        kept = Remembered(found.path, packed_entry(found))
+        assert "fields" not in kept.__dict__
+        assert (kept.parsed, kept.status, kept.edited, kept.digest) == \
+            (True, found.status, found.edited, found.digest)
+        assert "fields" not in kept.__dict__  # none of those unpickled it
+        assert as_fields(kept) == as_fields(found) and kept.values() == found.values()
+        spoilt = Remembered(found.path, (b"\x80\x05not a pickle", *packed_entry(found)[1:]))
+        assert spoilt.fields == found.fields and spoilt.body == found.body
+    assert retired.status == "retired"
