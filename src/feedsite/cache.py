@@ -69,12 +69,42 @@ WAIT = 5.0
 @functools.lru_cache(maxsize=1)
 def code_version() -> str:
     """feedsite's version and a digest of its Python and JavaScript: a changed line of
-    code is a new version, even without a release."""
+    code is a new version, even without a release. The installed versions of the
+    libraries whose output lands in the pages or the files are in it too: an upgraded
+    Pygments highlights anew, and no cached body keeps the old colours."""
     h = hashlib.sha256(__version__.encode())
     for path in sorted(_PACKAGE.rglob("*")):
         if path.suffix in (".py", ".js") and "__pycache__" not in path.parts:
             h.update(path.relative_to(_PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
+    h.update("\0".join(library_versions()).encode())
     return f"{__version__}+{h.hexdigest()[:16]}"
+
+
+# Distributions (names as pip normalises them) whose code decides what a build or an
+# extraction writes: Markdown, highlighting, templates, YAML, slugs, word segmentation.
+SHAPING = frozenset({"jinja2", "markupsafe", "markdown_it_py", "mdurl", "linkify_it_py", "pygments",
+                     "pyyaml", "pypinyin", "python_slugify", "text_unidecode", "unidecode",
+                     "rjieba", "django_static_mathjax"})
+
+
+def library_versions(path: list[str] | None = None) -> list[str]:
+    """`name-version` of each SHAPING distribution installed on `path` (sys.path), read
+    from the names of their metadata folders: one listing per folder, no import."""
+    import sys
+
+    found = set()
+    for folder in sys.path if path is None else path:
+        try:
+            names = os.listdir(folder or ".")
+        except OSError:  # a zip, a folder gone: nothing installed there as a folder
+            continue
+        for name in names:
+            stem, dot, kind = name.rpartition(".")
+            if dot and kind in ("dist-info", "egg-info"):
+                dist, _, version = stem.partition("-")
+                if dist.lower().replace("-", "_").replace(".", "_") in SHAPING:
+                    found.add(f"{dist.lower()}-{version}")
+    return sorted(found)
 
 
 def _why(exc: BaseException) -> str:

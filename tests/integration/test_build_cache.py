@@ -323,6 +323,28 @@ def test_another_code_version_ignores_the_cache(site):
     assert written(cached(site)) == 0
 
 
+def test_an_upgraded_library_that_shapes_the_pages_ignores_the_cache(site, tmp_path, monkeypatch):
+    """Bodies cached under one Pygments must not outlive it: a build that finds another
+    version installed (here, a second metadata folder on the path) renders every body anew."""
+    assert written(cached(site)) == 0
+    upgraded = tmp_path / "upgraded"
+    (upgraded / "Pygments-99.0.dist-info").mkdir(parents=True)
+    monkeypatch.setenv("PYTHONPATH", str(upgraded))
+    summary = cached(site)
+    assert re.search(r"cache: 0 of \d+ pages unchanged, 0 bodies", summary), summary
+    assert_as_clean(site)
+    assert written(cached(site)) == 0  # the store now belongs to this set of versions
+
+
+def test_library_versions_are_read_from_the_metadata_folders_of_the_shaping_ones(tmp_path):
+    from feedsite.cache import library_versions
+    for name in ("Pygments-2.19.2.dist-info", "PyYAML-6.0.4.egg-info", "markdown_it_py-4.3.0.dist-info",
+                 "requests-2.34.2.dist-info", "pygments", "Pygments-2.19.2.dist-info.bak"):
+        (tmp_path / name).mkdir()
+    assert library_versions([str(tmp_path), str(tmp_path / "missing")]) == \
+        ["markdown_it_py-4.3.0", "pygments-2.19.2", "pyyaml-6.0.4"]
+
+
 def test_corrupt_cache_file_is_a_warning(site):
     edit(site / "content/rnn.md", "## 概述\n", "## 概述\n\n损坏缓存之后的编辑。\n")
     (site / CACHE).write_bytes(b"this is not a database\0" * 200)
