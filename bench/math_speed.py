@@ -24,9 +24,10 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from feedsite.build import BuildState, build  # noqa: E402
 from feedsite.build.assets import mathjax_es5_dir  # noqa: E402
+from feedsite.build.bodies import render_article  # noqa: E402
 from feedsite.build.content import load_articles  # noqa: E402
 from feedsite.build.formulas import MathCache  # noqa: E402
-from feedsite.build.pipeline import render_article, site_formulas  # noqa: E402
+from feedsite.build.pipeline import site_formulas  # noqa: E402
 from feedsite.build.typeset import Engine, typeset_all  # noqa: E402
 from feedsite.config import load_config  # noqa: E402
 

@@ -32,8 +32,9 @@ from search_recall import pagefind  # noqa: E402
 from siteprobe import CHROMIUM, CHROMIUM_ARGS, serve  # noqa: E402
 
 from feedsite.build import build  # noqa: E402
+from feedsite.build.bodies import render_bodies  # noqa: E402
 from feedsite.build.content import load_articles  # noqa: E402
-from feedsite.build.pipeline import BuildState, render_bodies  # noqa: E402
+from feedsite.build.pipeline import BuildState  # noqa: E402
 from feedsite.build.searchindex import DATA_DIR, search_files  # noqa: E402
 from feedsite.build.searchtext import search_docs  # noqa: E402
 from feedsite.build.taxonomy import index_site  # noqa: E402

@@ -323,6 +323,28 @@ def test_another_code_version_ignores_the_cache(site):
     assert written(cached(site)) == 0
 
 
+def test_an_edit_that_leaves_its_code_as_it_was_does_not_highlight_it_again(site):
+    """An edit's build takes the highlighting of code it highlighted before from the cache:
+    Pygments is not even imported (0.1 s of a new process), and the page is as a clean
+    build makes it. The cached body holds the block's HTML once, not twice."""
+    path = site / "content/11-sheng-zui-duo-shui-de-rong-qi.md"
+    edit(path, "## 提示:\n", "## 提示:\n\n```python\ndef area(h, i, j):\n"
+                              "    return min(h[i], h[j]) * (j - i)\n```\n\n")
+    cached(site)  # highlights the new block and remembers it
+    edit(path, "说明: 你不能倾斜容器。", "说明: 你不能倾斜容器,也不能叠放。")
+    result = subprocess.run([sys.executable, "-X", "importtime", "-m", "feedsite", "build"], cwd=site,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    imported = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines()
+                if line.startswith("import time:")}
+    assert "feedsite.build.highlight" in imported and not {m for m in imported if m.startswith("pygments")}
+    page = assert_as_clean(site)["articles/11-sheng-zui-duo-shui-de-rong-qi/index.html"].decode()
+    assert "也不能叠放" in page and '<div class="highlight"><pre><span></span><span class="k">def</span>' in page
+    with sqlite3.connect(site / CACHE) as db:
+        bodies = [pickle.loads(v) for (v,) in db.execute("SELECT v FROM rendered")]
+    assert bodies and not any(body.highlighted for body in bodies)
+
+
 def test_an_upgraded_library_that_shapes_the_pages_ignores_the_cache(site, tmp_path, monkeypatch):
     """Bodies cached under one Pygments must not outlive it: a build that finds another
     version installed (here, a second metadata folder on the path) renders every body anew."""

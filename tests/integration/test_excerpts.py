@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from feedsite.build.bodies import render_article
 from feedsite.build.content import parse_article
 from feedsite.build.excerpts import excerpt
 from feedsite.build.formulas import MathCache
-from feedsite.build.pipeline import render_article, typeset_formulas
+from feedsite.build.pipeline import typeset_formulas
 
 LONG = r"\sum_{i=1}^{n} \frac{\partial L}{\partial \theta_i} + \int_0^1 p_{\theta}(z) f(z)\,dz + \alpha\beta\gamma"
 BODIES = {

@@ -6,9 +6,10 @@ import dataclasses
 import pytest
 from conftest import CONTENT
 
+from feedsite.build.bodies import render_bodies
 from feedsite.build.content import load_articles
 from feedsite.build.pages import plan_pages, site_context
-from feedsite.build.pipeline import BuildState, render_bodies, typeset_formulas
+from feedsite.build.pipeline import BuildState, typeset_formulas
 from feedsite.build.taxonomy import index_site
 from feedsite.urls import Urls
 

@@ -8,11 +8,12 @@ from conftest import CONTENT
 
 from feedsite.build import typeset
 from feedsite.build.assets import mathjax_es5_dir
+from feedsite.build.bodies import render_article
 from feedsite.build.content import parse_article
 from feedsite.build.formulas import Formula as F
 from feedsite.build.formulas import MathCache, formulas_in, place, stylesheet
 from feedsite.build.markdown import render_markdown
-from feedsite.build.pipeline import render_article, site_formulas
+from feedsite.build.pipeline import site_formulas
 from feedsite.errors import BuildFailed
 
 # The two numbered equations of the reparameterization article, as in its source.

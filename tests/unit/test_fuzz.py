@@ -21,10 +21,11 @@ from markdown_it.rules_block.table import escapedSplit
 
 from feedsite import frontmatter
 from feedsite.build import excerpts as cards
+from feedsite.build.bodies import render_article
 from feedsite.build.content import parse_article
 from feedsite.build.formulas import Formula, MathCache, Typeset, place
 from feedsite.build.markdown import render_markdown
-from feedsite.build.pipeline import render_article, site_formulas
+from feedsite.build.pipeline import site_formulas
 from feedsite.build.typeset import Engine
 from feedsite.config import SiteConfig, load_config
 from feedsite.errors import BuildFailed, SourceError

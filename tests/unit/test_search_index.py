@@ -10,9 +10,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from searchref import reference_articles
 
+from feedsite.build.bodies import render_bodies
 from feedsite.build.content import load_articles
 from feedsite.build.markdown import render_markdown, same_title
-from feedsite.build.pipeline import BuildState, render_bodies
+from feedsite.build.pipeline import BuildState
 from feedsite.build.searchindex import (
     COUNT_SHIFT,
     DATA_DIR,

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from conftest import CONTENT
 
+from feedsite.build.bodies import render_bodies
 from feedsite.build.content import load_articles
-from feedsite.build.pipeline import BuildState, render_bodies
+from feedsite.build.pipeline import BuildState
 from feedsite.build.searchindex import build_index, file_digest
 from feedsite.build.searchpatch import MAX_CHANGED, decode, patch_index
 from feedsite.build.searchtext import search_docs

@@ -25,15 +25,12 @@ from dataclasses import dataclass
 import mdurl
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
-from pygments import highlight
-from pygments.formatters import HtmlFormatter
-from pygments.lexers import get_lexer_by_name
-from pygments.util import ClassNotFound
 
 from ..slugs import slugify_title, unique_slug
 from ..spans import DISPLAY, INLINE, LOST, PROSE, UNCLOSED, Span, split_spans
 from .autolinks import enable_autolinks, trim_autolinks
 from .formulas import Formula
+from .highlight import render_fence
 from .length import Length, reading_length
 
 
@@ -62,6 +59,9 @@ class Rendered:
     # inline (excerpts.opening_pieces). Filled in by the build's Markdown workers and
     # kept with the body.
     opening: tuple[str | Formula | None, ...] = ()
+    # The code blocks Pygments highlighted for this render, ((language, code), HTML), when
+    # `render_markdown` was given a memo of them (`highlighted`); cleared before caching.
+    highlighted: tuple[tuple[tuple[str, str], str], ...] = ()
 
 
 LOST_LABEL = "[公式缺失]"
@@ -80,7 +80,6 @@ _MARKUP = {
 }
 _TOC_LEVELS = (2, 3)
 _CHARREF = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
-_FORMATTER = HtmlFormatter(nowrap=False, cssclass="highlight")
 
 
 @functools.lru_cache(maxsize=1)
@@ -89,27 +88,8 @@ def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": False})
     md.enable(["table", "strikethrough"])
     enable_autolinks(md)
-    md.add_render_rule("fence", _render_fence)
+    md.add_render_rule("fence", render_fence)
     return md
-
-
-def _render_fence(self, tokens, idx, options, env) -> str:
-    """Pygments for a known language; markdown-it's escaped <pre><code> otherwise."""
-    info = tokens[idx].info.split()
-    lexer = _lexer(info[0]) if info else None
-    if lexer is not None:
-        return highlight(tokens[idx].content, lexer, _FORMATTER)
-    return self.fence(tokens, idx, options, env)
-
-
-@functools.lru_cache(maxsize=256)
-def _lexer(name: str):
-    """One lexer per language name, reused (a lexer keeps no state between texts):
-    looking one up by name took 0.4 ms, a tenth of highlighting a 13-line block."""
-    try:
-        return get_lexer_by_name(name)
-    except ClassNotFound:
-        return None
 
 
 def _sentinel(body: str) -> str:
@@ -176,10 +156,13 @@ def _mark_numbered_lists(tokens: list[Token]) -> None:
             tok.attrSet("class", "numbered")
 
 
-def render_markdown(body: str, title: str = "", anchors: Mapping[str, str] | None = None) -> Rendered:
+def render_markdown(body: str, title: str = "", anchors: Mapping[str, str] | None = None,
+                    highlighted: Mapping[tuple[str, str], str] | None = None) -> Rendered:
     """`anchors` maps heading texts to their slugs, as earlier renders made them: an
     edit rarely changes its article's headings, and slugging one needs pypinyin,
-    whose dictionaries take 0.3 s to load, a third of an edit's build."""
+    whose dictionaries take 0.3 s to load, a third of an edit's build. `highlighted`
+    maps (language, code) to the HTML Pygments made of that code block before; the
+    blocks highlighted anew come back in the result's `highlighted`."""
     md = _parser()
     s = _sentinel(body)
     protected: list[Span] = []
@@ -210,6 +193,8 @@ def render_markdown(body: str, title: str = "", anchors: Mapping[str, str] | Non
 
     env: dict = {}
     tokens = md.parse("".join(parts), env)
+    if highlighted is not None:
+        env.update(highlighted=highlighted, fresh=[])
     trim_autolinks(md, tokens)  # before restoring: a URL ends where a formula starts
     tokens = _drop_title_heading(tokens, title, plain)
     _mark_numbered_lists(tokens)
@@ -231,7 +216,7 @@ def render_markdown(body: str, title: str = "", anchors: Mapping[str, str] | Non
     out = raw.sub(markup, rendered)
     return Rendered(html=out, toc=toc, has_math=bool(formulas), formula_count=len(formulas),
                     lost_count=counts[LOST], cut_count=counts[UNCLOSED], formulas=tuple(formulas),
-                    anchors=slugged, length=reading_length(body))
+                    anchors=slugged, length=reading_length(body), highlighted=tuple(env.get("fresh", ())))
 
 
 def inline_markup(text: str) -> str:

@@ -7,7 +7,6 @@ either renders and writes everything.
 """
 from __future__ import annotations
 
-import dataclasses
 import functools
 import gc
 import hashlib
@@ -20,17 +19,18 @@ from ..cache import collector_paused
 from ..config import SiteConfig
 from ..errors import Report, SourceError, shown_path, warning
 from ..files import Notify, exclusive
-from ..parallel import Meanwhile, forked_each, worth_forking
+from ..parallel import Meanwhile, worth_forking
 from ..progress import Progress
 from ..urls import Urls
 from . import replan
 from .backed import Backed
+from .bodies import render_bodies
 from .cache import CacheError, code_version
 from .commit import commit_changes
-from .content import Article, body_key, load_articles
-from .excerpts import excerpt_formulas, opening_pieces, summary_formulas
+from .content import Article, load_articles
+from .excerpts import excerpt_formulas, summary_formulas
 from .formulas import MathCache
-from .markdown import Rendered, render_markdown
+from .markdown import Rendered
 from .output import (
     MARKER,
     check_replaceable,
@@ -52,8 +52,7 @@ from .typeset import typeset_all
 from .unchanged import Stamp
 from .writepages import render_pages, write_pages
 
-__all__ = ["BuildResult", "BuildState", "build", "render_bodies", "typeset_formulas"]
-ANCHORS_KEPT = 200_000  # heading slugs remembered (markdown.render_markdown's `anchors`)
+__all__ = ["BuildResult", "BuildState", "build", "typeset_formulas"]
 
 
 def _templates_digest(config: SiteConfig) -> str:
@@ -71,46 +70,6 @@ def _settings(config: SiteConfig) -> tuple:
             config.updated, config.latest_count,
             tuple((t.slug, t.name, t.description) for t in config.topics),
             tuple((t.name, t.slug) for t in config.tags), sorted(config.retired))
-
-
-class Bodies(Mapping):
-    """slug -> Rendered, looked up in the state's renders only when asked for."""
-
-    def __init__(self, keys: dict[str, str], renders: dict):
-        self.keys, self.renders = keys, renders
-
-    def __getitem__(self, slug: str) -> Rendered:
-        return self.renders[self.keys[slug]]
-
-    def __iter__(self):
-        return iter(self.keys)
-
-    def __len__(self) -> int:
-        return len(self.keys)
-
-
-def render_bodies(articles, state: BuildState, progress: Progress | None = None) -> Bodies:
-    """Markdown for every article; bodies rendered before (this process or the cache) are not."""
-    keys = {a.slug: a.body_digest or body_key(a) for a in articles}
-    todo = {k: a for a in articles if (k := keys[a.slug]) not in state.rendered}
-    if len(state.anchors) > ANCHORS_KEPT:
-        state.anchors = {}
-    render = functools.partial(render_article, anchors=state.anchors)
-    done = forked_each(render, list(todo.values()), progress, "Markdown")
-    for key, body in zip(todo, done, strict=True):
-        state.rendered[key] = body
-        state.anchors.update(body.anchors)
-    state.hits["rendered"] += len(set(keys.values())) - len(todo)
-    if not isinstance(state.rendered, Backed):  # in memory: keep only what is used
-        state.rendered = {k: state.rendered[k] for k in set(keys.values())}
-    return Bodies(keys, state.rendered)
-
-
-def render_article(article: Article, anchors: dict[str, str] | None = None) -> Rendered:
-    """The article's body in HTML, and its opening as an excerpt sees it: worked out
-    here, in the Markdown's workers, and cached with the body."""
-    body = render_markdown(article.body, article.title, anchors)
-    return dataclasses.replace(body, opening=opening_pieces(body.html, article.title))
 
 
 def typeset_formulas(articles: list[Article], rendered: Mapping[str, Rendered], cache: MathCache,

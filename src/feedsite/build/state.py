@@ -49,6 +49,7 @@ class BuildState:
     plan: Plan | None = None  # what the last build planned (replan.py)
     compiled: dict = field(default_factory=dict)  # compiled templates (render.KeptBytecode)
     anchors: dict = field(default_factory=dict)  # heading text -> slug, as rendered before
+    highlighted: dict = field(default_factory=dict)  # (language, code) -> HTML (bodies.render_bodies)
     kept: dict = field(default_factory=dict)  # meta rows a caller adds (the CLI's site.yaml)
     store: Store | None = None
     hits: Counter = field(default_factory=Counter)  # this build's cache hits, by kind
@@ -97,7 +98,8 @@ def load_state(store: Store) -> BuildState:
         outputs=meta.get("outputs", {}), search=meta.get("search", {}),
         neighbours={**meta.get("neighbours", {}), "recency": meta.get("recency", {})},
         neighbours_stored=meta.get("neighbours", {}).get("key", ""), plan=meta.get("plan"),
-        compiled=meta.get("compiled", {}), anchors=meta.get("anchors", {}), store=store)
+        compiled=meta.get("compiled", {}), anchors=meta.get("anchors", {}),
+        highlighted=meta.get("highlighted", {}), store=store)
 
 
 def _stored_page_keys(state: BuildState) -> dict | tuple:
@@ -151,7 +153,8 @@ def persist(state: BuildState) -> None:
                   "templates": state.templates, "out": state.out_dir, "search": state.search,
                   **neighbours, "pages": _stored_page_keys(state),
                   "outputs": state.outputs, "unchanged": state.unchanged, "plan": state.plan,
-                  "compiled": state.compiled, "anchors": state.anchors, **state.kept}},
+                  "compiled": state.compiled, "anchors": state.anchors,
+                  "highlighted": state.highlighted, **state.kept}},
         {"parsed": gone, "bodies": gone})
     state.neighbours_stored = state.neighbours.get("key", "")
     if isinstance(state.rendered, Backed):

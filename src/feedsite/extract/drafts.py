@@ -19,7 +19,7 @@ from .classify import Classifier
 from .dumps import Excerpt
 from .fingerprint import fingerprint
 from .pieces import HEADING
-from .salience import Collection, Reading, packed_reading, unpacked_reading
+from .salience import Collection, packed_reading, unpacked_reading
 from .structure import blocks_of, restore
 from .titles import infer_title
 
