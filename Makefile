@@ -11,7 +11,7 @@ MATHJAX := $(VENV)/share/feedsite/mathjax
 MATHJAX_STAMP := $(MATHJAX)/.built-stamp
 BENCH_STAMP := $(VENV)/.bench-stamp
 
-.PHONY: site test test-long serve extract check bench system node clean
+.PHONY: site test test-long serve extract check bench system node mathjax clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,7 +30,12 @@ $(NODE_STAMP): package.json package-lock.json
 # faster than with the es5 components, to the same bytes. Without it (Debian's nodejs
 # comes without npm, or the install failed) the build runs the es5 components: this
 # says so and goes on, and the next make tries again. `make test` checks it is there.
-$(MATHJAX_STAMP): $(MATHJAX_SRC)/package.json $(MATHJAX_SRC)/package-lock.json $(MATHJAX_SRC)/tsconfig.json | $(STAMP)
+# MathJax compiled for this Node into MATHJAX (by default inside the venv, where
+# typeset.py looks: sys.prefix/share/feedsite/mathjax). The deploy workflow runs
+# `make mathjax MATHJAX=<its Python's prefix>/share/feedsite/mathjax`.
+mathjax: $(MATHJAX_STAMP)
+
+$(MATHJAX_STAMP): $(MATHJAX_SRC)/package.json $(MATHJAX_SRC)/package-lock.json $(MATHJAX_SRC)/tsconfig.json
 	@rm -rf $(MATHJAX)
 	@if ! command -v npm >/dev/null 2>&1; then \
 		echo "npm is not installed: MathJax typesets from its es5 components, about a third slower"; \

@@ -110,8 +110,23 @@ def _leftover_stage(site: Path) -> list[Path]:
     return []
 
 
+def _public_removed(site: Path) -> list[Path]:
+    shutil.rmtree(site / "public")
+    return []
+
+
+def _checked_out_afresh(site: Path) -> list[Path]:
+    """As a CI run finds it: the cache restored, public/ absent, every file written anew."""
+    shutil.rmtree(site / "public")
+    files = sorted((site / "content").glob("*.md"))
+    for path in files:
+        path.write_bytes(path.read_bytes())
+    return files  # dated, as the checkout's, at one time after the last build
+
+
 @pytest.mark.parametrize("change", [_body, _same_size_body, _new_article, _removed_article,
-                                    _template, _site_yaml, _public_by_hand, _leftover_stage])
+                                    _template, _site_yaml, _public_by_hand, _leftover_stage,
+                                    _public_removed, _checked_out_afresh])
 def test_every_change_builds(site, change):
     age(site, change(site), LONG_AGO + 60)
     summary = cached(site)
