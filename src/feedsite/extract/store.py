@@ -81,7 +81,8 @@ class Remembered(Existing):
     def fields(self) -> dict:  # type: ignore[override]
         try:
             return pickle.loads(self.__dict__["_fields"])
-        except (pickle.UnpicklingError, EOFError, TypeError, ValueError, AttributeError):
+        except (pickle.UnpicklingError, EOFError, TypeError, ValueError, AttributeError, ImportError,
+                IndexError, KeyError):
             return frontmatter.parse(self.text)[0]  # the text it was parsed from, once
 
     @cached_property
