@@ -2,7 +2,7 @@ import html
 import re
 
 import pytest
-from conftest import real_excerpt_lines
+from conftest import CONTENT, real_excerpt_lines
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -252,3 +252,42 @@ def test_a_list_whose_items_carry_their_own_markers_shows_no_bullets():
     html = render_markdown("如:\n\n- 1、甲;\n- 2、乙\n\n正文\n\n- 普通\n- 列表").html
     assert '<ul class="numbered">\n<li>1、甲;</li>' in html
     assert html.count('class="numbered"') == 1  # the plain list keeps its bullets
+
+
+CODE = "```python\ndef area(h, i, j):\n    return min(h[i], h[j]) * (j - i)\n```\n"
+
+
+def test_a_code_block_in_the_memo_is_taken_from_it_and_one_not_there_is_highlighted():
+    plain = render_markdown("开头。\n\n" + CODE)
+    assert '<div class="highlight">' in plain.html and plain.highlighted == ()  # no memo, none kept
+    fresh = render_markdown("开头。\n\n" + CODE, highlighted={})
+    assert fresh.html == plain.html
+    (block, made), = fresh.highlighted
+    assert block == ("python", CODE.split("\n", 1)[1].removesuffix("```\n")) and made in plain.html
+    # From the memo, whatever it holds (a stand-in here), and named again as used.
+    kept = render_markdown("另一个开头。\n\n" + CODE, highlighted={block: "<pre>kept</pre>"})
+    assert "<pre>kept</pre>" in kept.html and "highlight" not in kept.html
+    assert kept.highlighted == ((block, "<pre>kept</pre>"),)
+
+
+def test_the_highlight_memo_keeps_the_blocks_used_last(config):
+    """render_bodies keeps the memo to HIGHLIGHTS_KEPT blocks, the least lately used dropped."""
+    import dataclasses
+
+    from feedsite.build.bodies import HIGHLIGHTS_KEPT, render_bodies
+    from feedsite.build.content import load_articles
+    from feedsite.build.state import BuildState
+
+    articles, _ = load_articles(dataclasses.replace(config, content_dir=CONTENT), "content")
+    article = dataclasses.replace(articles[0], body=articles[0].body + "\n\n" + CODE, body_digest="")
+    block = ("python", CODE.split("\n", 1)[1].removesuffix("```\n"))
+    state = BuildState()
+    state.highlighted = {("text", f"old {k}"): "<pre></pre>" for k in range(HIGHLIGHTS_KEPT)}
+    render_bodies([article], state)
+    assert len(state.highlighted) == HIGHLIGHTS_KEPT and list(state.highlighted)[-1] == block
+    assert ("text", "old 0") not in state.highlighted and ("text", "old 1") in state.highlighted
+    # Used again (a new body with the same block): it stays the last, nothing else goes.
+    again = dataclasses.replace(article, body=article.body + "\n\n又一次编辑。\n")
+    render_bodies([again], state)
+    assert list(state.highlighted)[-1] == block and ("text", "old 1") in state.highlighted
+    assert all(not body.highlighted for body in state.rendered.values())

@@ -51,12 +51,14 @@ def render_bodies(articles, state: BuildState, progress: Progress | None = None)
     done = forked_each(render, list(todo.values()), progress, "Markdown")
     for key, body in zip(todo, done, strict=True):
         if body.highlighted:
-            state.highlighted.update(body.highlighted)
+            for block, html in body.highlighted:  # to the end: the memo is in order of use
+                state.highlighted.pop(block, None)
+                state.highlighted[block] = html
             body = dataclasses.replace(body, highlighted=())  # the cached body holds its HTML once
         state.rendered[key] = body
         state.anchors.update(body.anchors)
     for old in list(state.highlighted)[:max(0, len(state.highlighted) - HIGHLIGHTS_KEPT)]:
-        del state.highlighted[old]  # the oldest first: dicts keep the order they were filled in
+        del state.highlighted[old]  # the least lately used
     state.hits["rendered"] += len(set(keys.values())) - len(todo)
     if not isinstance(state.rendered, Backed):  # in memory: keep only what is used
         state.rendered = {k: state.rendered[k] for k in set(keys.values())}

@@ -9,11 +9,12 @@ import functools
 def render_fence(self, tokens, idx, options, env) -> str:
     """Pygments for a known language; markdown-it's escaped <pre><code> otherwise. With
     a memo of blocks highlighted before (env's "highlighted"), a block found there is
-    not highlighted again, and one that is goes into env's "fresh"."""
+    not highlighted again; either way the block goes into env's "used"."""
     info = tokens[idx].info.split()
     memo = env.get("highlighted")
     block = (info[0], tokens[idx].content) if info else None
     if memo is not None and block in memo:
+        env["used"].append((block, memo[block]))
         return memo[block]
     lexer = _lexer(info[0]) if info else None
     if lexer is None:
@@ -22,7 +23,7 @@ def render_fence(self, tokens, idx, options, env) -> str:
 
     out = highlight(tokens[idx].content, lexer, _formatter())
     if memo is not None:
-        env["fresh"].append((block, out))
+        env["used"].append((block, out))
     return out
 
 

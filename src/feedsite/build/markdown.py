@@ -59,8 +59,8 @@ class Rendered:
     # inline (excerpts.opening_pieces). Filled in by the build's Markdown workers and
     # kept with the body.
     opening: tuple[str | Formula | None, ...] = ()
-    # The code blocks Pygments highlighted for this render, ((language, code), HTML), when
-    # `render_markdown` was given a memo of them (`highlighted`); cleared before caching.
+    # The body's highlighted code blocks, ((language, code), HTML), when `render_markdown`
+    # was given a memo of them (`highlighted`), to be kept there; cleared before caching.
     highlighted: tuple[tuple[tuple[str, str], str], ...] = ()
 
 
@@ -162,7 +162,7 @@ def render_markdown(body: str, title: str = "", anchors: Mapping[str, str] | Non
     edit rarely changes its article's headings, and slugging one needs pypinyin,
     whose dictionaries take 0.3 s to load, a third of an edit's build. `highlighted`
     maps (language, code) to the HTML Pygments made of that code block before; the
-    blocks highlighted anew come back in the result's `highlighted`."""
+    body's blocks, found there or highlighted anew, come back in the result's `highlighted`."""
     md = _parser()
     s = _sentinel(body)
     protected: list[Span] = []
@@ -194,7 +194,7 @@ def render_markdown(body: str, title: str = "", anchors: Mapping[str, str] | Non
     env: dict = {}
     tokens = md.parse("".join(parts), env)
     if highlighted is not None:
-        env.update(highlighted=highlighted, fresh=[])
+        env.update(highlighted=highlighted, used=[])
     trim_autolinks(md, tokens)  # before restoring: a URL ends where a formula starts
     tokens = _drop_title_heading(tokens, title, plain)
     _mark_numbered_lists(tokens)
@@ -216,7 +216,7 @@ def render_markdown(body: str, title: str = "", anchors: Mapping[str, str] | Non
     out = raw.sub(markup, rendered)
     return Rendered(html=out, toc=toc, has_math=bool(formulas), formula_count=len(formulas),
                     lost_count=counts[LOST], cut_count=counts[UNCLOSED], formulas=tuple(formulas),
-                    anchors=slugged, length=reading_length(body), highlighted=tuple(env.get("fresh", ())))
+                    anchors=slugged, length=reading_length(body), highlighted=tuple(env.get("used", ())))
 
 
 def inline_markup(text: str) -> str:
