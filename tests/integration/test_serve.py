@@ -206,6 +206,8 @@ def test_a_changed_feed_dump_is_extracted_then_built(server, restore):
         time.sleep(0.02)
     slug = new.pop().removesuffix(".md")
     server.wait_for(f"/articles/{slug}/", lambda s, b: s == 200 and "serve-feed-marker" in b)
+    # The preview extracts with the command line's cache, beside site.yaml.
+    assert (server.root / ".feedsite-cache" / "extract.sqlite").is_file()
 
 
 NASTY = ["/../site.yaml", "/%2e%2e/site.yaml", "/articles/%2e%2e/%2e%2e/site.yaml",

@@ -14,6 +14,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from ..build import BuildState, build
+from ..cache import FOLDER as CACHE_FOLDER
 from ..config import load_config
 from ..errors import BuildFailed
 from ..extract import run as run_extract
@@ -58,8 +59,13 @@ class Preview:
         try:
             config = self.load()
             if extract:
-                report = run_extract(config, [config.feeds_dir], notify=_say).report
-                self.feed_problems = [str(p) for p in report.errors]
+                # With the command line's cache: a dump added while serving re-extracts
+                # what changed, not the whole collection (seconds at 10,000 articles).
+                found = run_extract(config, [config.feeds_dir], notify=_say,
+                                    cache=config.root / CACHE_FOLDER)
+                for note in found.cache_warnings:
+                    _say(str(note))
+                self.feed_problems = [str(p) for p in found.report.errors]
             result = build(config, self.out_dir, state=self.state, in_place=self.built,
                            search=self.search)
             self.built = True
