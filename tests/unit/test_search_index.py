@@ -151,3 +151,11 @@ def test_shards_grow_with_the_index():
     assert shard_count(0) == 1
     assert shard_count(TARGET_SHARD_BYTES) == 1
     assert shard_count(TARGET_SHARD_BYTES * 10) == 16
+
+
+def test_the_code_table_is_varint_of_every_number_below_its_size():
+    """encode looks small numbers up instead of calling varint: the table, built a digit
+    position at a time, must hold exactly what varint writes (search.js reads it back)."""
+    from feedsite.build.searchindex import _codes, varint
+    table = _codes()
+    assert len(table) == 1 << 15 and table == [varint(n) for n in range(1 << 15)]

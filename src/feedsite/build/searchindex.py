@@ -59,9 +59,13 @@ def varint(n: int) -> str:
 
 @functools.lru_cache(maxsize=1)
 def _codes() -> list[str]:
-    """Nearly every gap and value is below 2**15; looking them up makes encoding 4x
-    faster. Made when first needed: at import it was 15 ms of an edit's build."""
-    return [varint(n) for n in range(1 << 15)]
+    """`varint(n)` of every n below 2**15: nearly every gap and value is, and looking them
+    up makes encoding 4x faster. Made when first needed, a digit position at a time (low
+    digits first, as `varint` writes them): 4 ms, where calling `varint` 32,768 times
+    took 9 ms of every edit's build."""
+    end, more = END_DIGITS, MORE_DIGITS
+    return [*end[:32], *(m + e for e in end[1:32] for m in more),
+            *(m1 + m2 + e for e in end[1:32] for m2 in more for m1 in more)]
 
 
 def doc_postings(doc: SearchDoc) -> dict[str, int]:
