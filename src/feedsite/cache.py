@@ -17,6 +17,7 @@ import hashlib
 import os
 import pickle
 import sqlite3
+import sys
 from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
@@ -90,8 +91,6 @@ SHAPING = frozenset({"jinja2", "markupsafe", "markdown_it_py", "mdurl", "linkify
 def library_versions(path: list[str] | None = None) -> list[str]:
     """`name-version` of each SHAPING distribution installed on `path` (sys.path), read
     from the names of their metadata folders: one listing per folder, no import."""
-    import sys
-
     found = set()
     for folder in sys.path if path is None else path:
         try:
