@@ -27,9 +27,20 @@ THEME_KEY = "feedsite-theme"
 RESULT = "#search-results .result-link"
 
 
+# The real notes hold no code in a named language: one article gets a block, one of its
+# lines wider than a phone, so highlighted code is read (and checked) as well.
+CODE_ARTICLE = "11-sheng-zui-duo-shui-de-rong-qi"
+CODE = ("```python\ndef max_area(height):\n    left, right, best = 0, len(height) - 1, 0\n"
+        "    while left < right:\n        best = max(best, min(height[left], height[right]) * (right - left))"
+        "  # 面积取两边较短者\n        if height[left] < height[right]:\n            left += 1\n"
+        "        else:\n            right -= 1\n    return best\n```\n")
+
+
 @pytest.fixture(scope="module")
 def site_dir(tmp_path_factory) -> Path:
     root = copy_corpus(tmp_path_factory.mktemp("reading"))
+    article = root / "content" / f"{CODE_ARTICLE}.md"
+    article.write_text(article.read_text(encoding="utf-8") + "\n" + CODE, encoding="utf-8")
     build_site(root / "site.yaml", root / "public")
     return root / "public"
 
@@ -66,6 +77,7 @@ def kinds(site_dir) -> dict[str, str]:
         "article-math": first_page(site_dir / "articles", has_math),
         "article-lost": first_page(site_dir / "articles", lambda h: 'class="lost-formula"' in h
                                    and 'id="cut"' in h),
+        "article-code": f"/articles/{CODE_ARTICLE}/",
         "search": "/search/?q=扩散",
         "404": "/no/such/page/",
     }
@@ -124,6 +136,30 @@ def test_every_page_kind_passes_axe_and_fits(browser, site, kinds, viewport, sch
     finally:
         ctx.close()
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_highlighted_code_keeps_its_lines_and_colours_on_a_phone(browser, site, scheme):
+    """Code in a named language scrolls rather than wraps (its indentation is meaning), can
+    be reached from the keyboard, and its keywords, strings and comments are coloured."""
+    ctx = context_for(browser, PHONE, scheme)
+    try:
+        page = ctx.new_page()
+        settle(page, f"{site}/articles/{CODE_ARTICLE}/")
+        block = page.evaluate("""() => {
+            const pre = document.querySelector('.highlight pre');
+            const colour = sel => getComputedStyle(pre.querySelector(sel)).color;
+            const style = getComputedStyle(pre);
+            const inner = pre.clientHeight - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom);
+            return {lines: inner / parseFloat(style.lineHeight),
+                    scrolls: pre.scrollWidth > pre.clientWidth, focusable: pre.tabIndex === 0,
+                    text: style.color, keyword: colour('.k'), number: colour('.mi'),
+                    comment: colour('.c1')}; }""")
+        assert block["scrolls"] and block["focusable"], block
+        assert round(block["lines"]) == CODE.count("\n") - 2, block  # the code's lines, none wrapped
+        assert len({block["text"], block["keyword"], block["number"], block["comment"]}) == 4, block
+    finally:
+        ctx.close()
 
 
 def test_every_article_starts_its_text_in_the_first_phone_screen(browser, site, site_dir):

@@ -339,7 +339,7 @@ def test_an_edit_that_leaves_its_code_as_it_was_does_not_highlight_it_again(site
                 if line.startswith("import time:")}
     assert "feedsite.build.highlight" in imported and not {m for m in imported if m.startswith("pygments")}
     page = assert_as_clean(site)["articles/11-sheng-zui-duo-shui-de-rong-qi/index.html"].decode()
-    assert "也不能叠放" in page and '<div class="highlight"><pre><span></span><span class="k">def</span>' in page
+    assert "也不能叠放" in page and '<div class="highlight"><pre tabindex="0"><span></span><span class="k">def</span>' in page
     with sqlite3.connect(site / CACHE) as db:
         bodies = [pickle.loads(v) for (v,) in db.execute("SELECT v FROM rendered")]
     assert bodies and not any(body.highlighted for body in bodies)

@@ -141,7 +141,7 @@ def test_a_body_opening_with_its_title_does_not_show_it_twice():
 
 def test_known_language_is_highlighted():
     out = render_markdown("```python\ndef f(x):\n    return x < 1\n```\n")
-    assert out.html.startswith('<div class="highlight"><pre>')
+    assert out.html.startswith('<div class="highlight"><pre tabindex="0">')
     assert '<span class="k">def</span>' in out.html
     assert "&lt;" in out.html and "x < 1" not in out.html
 

@@ -21,7 +21,9 @@ def render_fence(self, tokens, idx, options, env) -> str:
         return self.fence(tokens, idx, options, env)
     from pygments import highlight  # here: an edit whose code is in the memo never loads it
 
-    out = highlight(tokens[idx].content, lexer, _formatter())
+    # Its lines scroll rather than wrap (indentation is meaning): a reader on a keyboard
+    # must be able to reach the scrolling block, so it takes the focus, as in MkDocs Material.
+    out = highlight(tokens[idx].content, lexer, _formatter()).replace("<pre>", '<pre tabindex="0">', 1)
     if memo is not None:
         env["used"].append((block, out))
     return out
