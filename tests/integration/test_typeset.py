@@ -1,6 +1,7 @@
 """The build-time MathJax engine (Node running MathJax 3.2.2) and its cache, on real formulas."""
 from __future__ import annotations
 
+import pickle
 import re
 
 import pytest
@@ -22,6 +23,9 @@ TAGGED = [r"L_{\theta}=\mathbb{E}_{z\sim p_{\theta}(z)}[f(z)]\tag{1}",
           r"\,\,\,\text{(离散情形)}\tag{2}"]
 
 
+STRETCHED = r"\left(\begin{matrix}a\\b\\c\\d\\e\end{matrix}\right)"  # parentheses built from parts
+
+
 @pytest.fixture(scope="module")
 def math() -> MathCache:
     """One real engine run over the formulas these tests look at."""
@@ -29,7 +33,7 @@ def math() -> MathCache:
               F(r"\mathfrak{A}", False), F(r"\ce{H2O} + \cancel{x} + \boldsymbol{q}", False),
               F(r"\href{javascript:window.__pwned=1}{x^2}", False),
               F(r"\style{background:url(http://192.0.2.1/t.png)}{y}", False),
-              F(r"\href{https://example.org/}{z}", False), *(F(t, True) for t in TAGGED)]
+              F(r"\href{https://example.org/}{z}", False), F(STRETCHED, True), *(F(t, True) for t in TAGGED)]
     return typeset.typeset_all(wanted, MathCache())
 
 
@@ -94,6 +98,19 @@ def test_stylesheet_names_only_the_fonts_its_glyphs_use(math):
     assert "MJXTEX-FR" in fraktur and ".TEX-FR{" in fraktur and len(fraktur) > len(css)
     # A page whose only formula is broken needs no MathJax CSS at all.
     assert stylesheet([F(r"\foo{x}", False)], math, "/f/") == ""
+
+
+def test_a_stylesheet_has_stretchy_rules_only_for_a_formula_that_stretches(math):
+    """What a page's stylesheet needs of each formula's HTML (its variant classes, whether it
+    stretches a delimiter) is found when it is typeset and kept with it, pickled too."""
+    plain, tall = math.formulas[F("x^2", False)], math.formulas[F(STRETCHED, True)]
+    assert (plain.stretchy, tall.stretchy) == (False, True) and "<mjx-stretchy" in tall.html
+    for done in (plain, tall):
+        kept = pickle.loads(pickle.dumps(done))
+        assert (kept.variants, kept.stretchy) == (set(re.findall(r"\b(?:MJX-TEX|TEX-[A-Z0-9]+)\b", done.html)),
+                                                 "<mjx-stretchy" in done.html)
+    assert "mjx-stretchy" not in stylesheet([F("x^2", False)], math, "/f/")
+    assert "mjx-stretchy-v" in stylesheet([F("x^2", False), F(STRETCHED, True)], math, "/f/")
 
 
 def test_cache_round_trips_through_json(math, tmp_path):

@@ -9,11 +9,12 @@ names only the fonts those glyphs need.
 """
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 
 FONTS_MARK = "%%FONTS%%"  # the engine's font URL, replaced by the site's
 _MATH_SPAN = re.compile(r'<span class="math math-(inline|display)">(.*?)</span>', re.S)
@@ -46,6 +47,16 @@ class Typeset:
     wrappers: tuple[str, ...]  # CSS rules of the MathJax wrappers it uses
     font: tuple[str, ...]  # CSS rules of the glyphs and delimiters it uses
     error: str = ""  # the TeX error, if MathJax could not typeset it
+    # What a page's stylesheet needs to know of the HTML, found once when the formula is
+    # typeset rather than on every page that shows it (scanning every page's formulas
+    # was a seventh of a cold build's page rendering): its font-variant classes, and
+    # whether it stretches a delimiter. Kept with it in the cache.
+    variants: frozenset[str] = field(init=False, compare=False, repr=False)
+    stretchy: bool = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "variants", frozenset(_VARIANT.findall(self.html)))
+        object.__setattr__(self, "stretchy", "<mjx-stretchy" in self.html)
 
 
 @dataclass
@@ -68,7 +79,8 @@ class MathCache:
 
     def to_json(self) -> str:
         return json.dumps({"version": self.version, "base": self.base, "font_base": self.font_base,
-                           "formulas": [[asdict(f), asdict(t)] for f, t in sorted(self.formulas.items())]},
+                           "formulas": [[asdict(f), {k.name: getattr(t, k.name) for k in fields(t) if k.init}]
+                                        for f, t in sorted(self.formulas.items())]},
                           ensure_ascii=False)
 
     @classmethod
@@ -117,28 +129,36 @@ def stylesheet(formulas: Iterable[Formula], cache: MathCache, font_url: str) -> 
         return ""
     wrappers = dict.fromkeys(r for t in done for r in t.wrappers)
     glyphs = dict.fromkeys(r for t in done for r in t.font)
-    markup_used = "".join(t.html for t in done)
-    classes = set(_VARIANT.findall(markup_used))
+    classes = set().union(*(t.variants for t in done))
+    stretchy = any(t.stretchy for t in done)
     fonts, faces = [], []
     for rule in cache.font_base:
         (faces if rule.startswith("@font-face") else fonts).append(rule)
-    fonts = [r for r in fonts if _font_rule_needed(r, classes, markup_used)]
-    families = {name for rule in [*fonts, *glyphs] for name in _FAMILY.findall(rule)}
-    faces = [r for r in faces if set(_FAMILY.findall(r)) <= families]
+    fonts = [r for r in fonts if _font_rule_needed(r, classes, stretchy)]
+    families = {name for rule in [*fonts, *glyphs] for name in _families(rule)}
+    faces = [r for r in faces if set(_families(r)) <= families]
     rules = [*cache.base, *wrappers, *fonts, *faces, *glyphs]
     css = "\n".join(_minify(r) for r in rules).replace(FONTS_MARK, font_url.rstrip("/"))
     return css.replace("</", "<\\/")  # it goes inside <style>
 
 
-def _font_rule_needed(rule: str, classes: set[str], markup_used: str) -> bool:
+def _font_rule_needed(rule: str, classes: set[str], stretchy: bool) -> bool:
     selector = rule.split("{", 1)[0].strip()
     if selector.startswith(".") and _VARIANT.fullmatch(selector[1:]):
         return selector[1:] in classes  # a variant class no glyph of the page uses
     if selector.startswith("mjx-stretchy"):
-        return "<mjx-stretchy" in markup_used
+        return stretchy
     return True
 
 
+# A site's formulas share a few thousand distinct CSS rules, and every page's stylesheet
+# goes through them: each rule is read and minified once per process.
+@functools.lru_cache(maxsize=16384)
+def _families(rule: str) -> tuple[str, ...]:
+    return tuple(_FAMILY.findall(rule))
+
+
+@functools.lru_cache(maxsize=16384)
 def _minify(rule: str) -> str:
     """MathJax writes `selector {\\n  a: b;\\n}`; drop just that layout (string
     values such as `content: " "` hold no newline, so they are untouched)."""
