@@ -49,7 +49,7 @@ class Typeset:
     error: str = ""  # the TeX error, if MathJax could not typeset it
     # What a page's stylesheet needs to know of the HTML, found once when the formula is
     # typeset rather than on every page that shows it (scanning every page's formulas
-    # was a seventh of a cold build's page rendering): its font-variant classes, and
+    # was a third of a cold build's page rendering): its font-variant classes, and
     # whether it stretches a delimiter. Kept with it in the cache.
     variants: frozenset[str] = field(init=False, compare=False, repr=False)
     stretchy: bool = field(init=False, compare=False, repr=False)

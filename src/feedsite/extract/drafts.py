@@ -143,7 +143,8 @@ class Analysis:
         place = None
         for text, key in self.keys.items():
             if text not in known:
-                place = place or {term: k for k, term in enumerate(self.collection.rarity_of)}
+                if place is None:  # the table as this run leaves it, new terms included
+                    place = {term: k for k, term in enumerate(self.collection.rarity_of)}
                 memo.put("readings", key, packed_reading(self.collection.readings[text], place))
         if len(self.collection.rarity_of) > len(rarity):
             memo.put("rarity", RARITY_KEY, self.collection.rarity_of)

@@ -243,7 +243,7 @@ def plan(generated: list[Generated], existing: list[Existing], content_dir: Path
                and (g.id not in matches or "title" not in matches[g.id].edited)]
     drafted_paths = {matches[g.id].path for g in drafted if g.id in matches}
     taken_titles = {str(e.fields.get("title")) for e in existing
-                    if e.path not in drafted_paths and e.parsed and e.fields}
+                    if e.path not in drafted_paths and e.fields}
     renamed, problems = dedupe_titles(drafted, taken_titles)
 
     taken_slugs = {e.path.stem for e in existing}
