@@ -21,6 +21,7 @@ import pytest
 from conftest import copy_corpus
 from test_build_cli import run
 
+from feedsite.build.metarows import DELTA, DELTA_SHARE, ROWS, joined
 from feedsite.build.pages import LIST_PAGE
 from feedsite.build.state import page_keys
 
@@ -181,7 +182,16 @@ def test_a_body_left_in_the_store_is_the_files_and_the_file_stands_in_for_it(sit
 
 META_WRITTEN = {  # of every Store.write's puts
     "neighbours written": "any('neighbours' in puts.get('meta', {}) for puts in calls)",
-    "page keys beyond the plan": "len([p['meta']['pages'] for p in calls if 'pages' in p.get('meta', {})][-1][0])"}
+    "meta rows written": "sorted(set().union(*(puts.get('meta', {}) for puts in calls)))",
+    "delta bytes written": "sum(len(__import__('pickle').dumps(v, protocol=5)) for puts in calls "
+                           "for k, v in puts.get('meta', {}).items() if k.endswith('+'))"}
+
+
+def stored_meta(project: Path) -> dict:
+    """The meta rows of the build cache, each big row with its delta applied (metarows.py)."""
+    with sqlite3.connect(project / CACHE) as db:
+        rows = {k: pickle.loads(v) for k, v in db.execute("SELECT k, v FROM meta")}
+    return {**rows, **{name: joined(rows, name) for name in ROWS}}
 
 
 def test_an_edit_rewrites_neither_the_neighbours_nor_a_copy_of_the_page_keys(site):
@@ -191,8 +201,8 @@ def test_an_edit_rewrites_neither_the_neighbours_nor_a_copy_of_the_page_keys(sit
     edit(site / "content/rnn.md", "## 概述\n", "## 概述\n\n邻居不变的编辑。\n")
     result = recorded(site, "feedsite.cache", "Store.write", META_WRITTEN)
     assert "neighbours written: False" in result.stdout, result.stdout
-    beyond = int(re.search(r"page keys beyond the plan: (\d+)", result.stdout).group(1))
-    assert 0 < beyond < 100, result.stdout  # the search index's files, not the site's pages
+    beyond, dropped = stored_meta(site)["pages"]
+    assert 0 < len(beyond) < 100 and not dropped  # the search index's files, not the site's pages
     assert_as_clean(site)
     edit(site / "content/rnn.md", "- 深度学习\n", "- 深度学习\n- 神经网络\n")
     assert "neighbours written: True" in recorded(site, "feedsite.cache", "Store.write", META_WRITTEN).stdout
@@ -200,6 +210,33 @@ def test_an_edit_rewrites_neither_the_neighbours_nor_a_copy_of_the_page_keys(sit
     edit(site / "content/rnn.md", "邻居不变的编辑。", "邻居又不变的编辑。")
     assert "neighbours written: False" in recorded(site, "feedsite.cache", "Store.write", META_WRITTEN).stdout
     assert "邻居又不变的编辑" in assert_as_clean(site)["articles/rnn/index.html"].decode()
+
+
+def test_an_edit_writes_only_what_changed_in_the_big_rows(site):
+    """The plan, the output's stats, the page keys, the recency memo and the search
+    record are read whole by every cached build; an edit writes only their changes
+    (a delta row each), not the rows, until the changes outgrow an eighth of a row and
+    the row is written anew. Every build in between is as a clean one."""
+    whole = {name: len(pickle.dumps(row, protocol=5)) for name, row in stored_meta(site).items()
+             if name in ROWS}
+    for n in range(3):
+        edit(site / "content/rnn.md", "## 概述\n", f"## 概述\n\n第 {n} 次编辑。\n")
+        result = recorded(site, "feedsite.cache", "Store.write", META_WRITTEN)
+        rows = set(eval(re.search(r"meta rows written: (.*)", result.stdout).group(1)))  # noqa: S307
+        assert not rows & set(ROWS) and {"plan" + DELTA, "outputs" + DELTA} <= rows, result.stdout
+        sent = int(re.search(r"delta bytes written: (\d+)", result.stdout).group(1))
+        assert 0 < sent * 4 < sum(whole.values()), (sent, whole)
+        assert f"第 {n} 次编辑" in assert_as_clean(site)["articles/rnn/index.html"].decode()
+    # Every article edited: more than an eighth of the plan's sources change.
+    articles = sorted((site / "content").glob("*.md"))
+    assert len(articles) > DELTA_SHARE
+    for path in articles:
+        path.write_text(path.read_text(encoding="utf-8") + "\n全站的编辑。\n", encoding="utf-8")
+    result = recorded(site, "feedsite.cache", "Store.write", META_WRITTEN)
+    assert "'plan'" in result.stdout and "'plan+'" not in result.stdout, result.stdout
+    assert "全站的编辑" in assert_as_clean(site)["articles/rnn/index.html"].decode()
+    with sqlite3.connect(site / CACHE) as db:
+        assert not db.execute("SELECT k FROM meta WHERE k = 'plan+'").fetchall()
 
 
 def test_an_edit_looks_up_its_formulas_without_reading_every_formula_key(site):

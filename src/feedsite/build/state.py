@@ -25,6 +25,7 @@ from .cache import FILE, TABLES, CacheError, Store, open_store, store_version
 from .content import Article, body_in_file
 from .formulas import MathCache
 from .markdown import Rendered
+from .metarows import DELTA, joined, stored, to_write
 from .outstat import intact
 from .replan import Plan
 
@@ -51,6 +52,7 @@ class BuildState:
     anchors: dict = field(default_factory=dict)  # heading text -> slug, as rendered before
     highlighted: dict = field(default_factory=dict)  # (language, code) -> HTML (bodies.render_bodies)
     kept: dict = field(default_factory=dict)  # meta rows a caller adds (the CLI's site.yaml)
+    stored: dict = field(default_factory=dict)  # the big meta rows as the store holds them (metarows.py)
     store: Store | None = None
     hits: Counter = field(default_factory=Counter)  # this build's cache hits, by kind
     dirty: set = field(default_factory=set)  # parsed/notes keys changed this build
@@ -87,6 +89,8 @@ def _body(store: Store, path: str) -> str:
 def load_state(store: Store) -> BuildState:
     """A BuildState backed by `store` (raises CacheError if it cannot be read)."""
     meta = store.all("meta")
+    held = stored(meta)
+    meta.update((name, joined(meta, name)) for name in held)
     version, base, font_base = meta.get("math", ("", (), ()))
     math = MathCache(version, base, font_base)
     math.formulas = Backed(store, "math", formula_key)
@@ -99,7 +103,7 @@ def load_state(store: Store) -> BuildState:
         neighbours={**meta.get("neighbours", {}), "recency": meta.get("recency", {})},
         neighbours_stored=meta.get("neighbours", {}).get("key", ""), plan=meta.get("plan"),
         compiled=meta.get("compiled", {}), anchors=meta.get("anchors", {}),
-        highlighted=meta.get("highlighted", {}), store=store)
+        highlighted=meta.get("highlighted", {}), stored=held, store=store)
 
 
 def _stored_page_keys(state: BuildState) -> dict | tuple:
@@ -139,9 +143,15 @@ def persist(state: BuildState) -> None:
     # An edit changes the recency memo (it is keyed by file digest), seldom the
     # neighbours: they are written only when their key changed (16 ms of pickling).
     memo = dict(state.neighbours)
-    neighbours = {"recency": memo.pop("recency", {})}
-    if memo.get("key", "") != state.neighbours_stored:
-        neighbours["neighbours"] = memo
+    recency = memo.pop("recency", {})
+    neighbours = {"neighbours": memo} if memo.get("key", "") != state.neighbours_stored else {}
+    # The big rows: an edit writes only what changed in them (metarows.py).
+    big, drops, held = {}, set(), {}
+    for name, value in (("plan", state.plan), ("outputs", state.outputs), ("recency", recency),
+                        ("pages", _stored_page_keys(state)), ("search", state.search)):
+        puts, dropped, held[name] = to_write(name, value, state.stored.get(name))
+        big.update(puts)
+        drops |= dropped
     store.write(
         {"parsed": {k: row for k, (row, _) in parsed.items()},
          "bodies": {k: body for k, (_, body) in parsed.items() if body is not None},
@@ -150,13 +160,12 @@ def persist(state: BuildState) -> None:
          # The page keys and the output's stats are one row each: read whole by every
          # cached build (the no-change check reads only them), 37,000 rows cost 0.3 s.
          "meta": {"math": (state.math.version, state.math.base, state.math.font_base),
-                  "templates": state.templates, "out": state.out_dir, "search": state.search,
-                  **neighbours, "pages": _stored_page_keys(state),
-                  "outputs": state.outputs, "unchanged": state.unchanged, "plan": state.plan,
-                  "compiled": state.compiled, "anchors": state.anchors,
+                  "templates": state.templates, "out": state.out_dir, **neighbours, **big,
+                  "unchanged": state.unchanged, "compiled": state.compiled, "anchors": state.anchors,
                   "highlighted": state.highlighted, **state.kept}},
-        {"parsed": gone, "bodies": gone})
+        {"parsed": gone, "bodies": gone, "meta": drops})
     state.neighbours_stored = state.neighbours.get("key", "")
+    state.stored = {name: rows for name, rows in held.items() if rows is not None}
     if isinstance(state.rendered, Backed):
         state.rendered.written(rendered)
         state.rendered.fresh = {}
@@ -197,7 +206,8 @@ def look_at_output(cache: Path, out_dir: Path) -> tuple[dict, Meanwhile] | None:
     outputs it looks for, and the child. Forked before the cache is loaded, so the
     parent's loading does not copy the pages it shares with the child. The rows are only
     peeked: the build uses the answer only if the cache it loads records the same."""
-    rows = peek(cache, FILE, store_version(), ("out", "outputs"))
-    if rows.get("out") != str(out_dir) or not rows.get("outputs"):
+    rows = peek(cache, FILE, store_version(), ("out", "outputs", "outputs" + DELTA))
+    outputs = joined(rows, "outputs")
+    if rows.get("out") != str(out_dir) or not outputs:
         return None
-    return rows["outputs"], Meanwhile(functools.partial(intact, out_dir, rows["outputs"]))
+    return outputs, Meanwhile(functools.partial(intact, out_dir, outputs))

@@ -25,6 +25,7 @@ from pathlib import Path
 from ..cache import CacheError, peek
 from ..files import Notify, exclusive
 from .cache import FILE, open_store, store_version
+from .metarows import DELTA, ROWS, joined
 from .outstat import intact, leftovers
 from .result import BuildResult
 
@@ -138,6 +139,7 @@ def _row(store, name: str):
     if store is None:
         return None
     try:
-        return store.get("meta", name)
+        rows = store.get_many("meta", [name, name + DELTA])
+        return joined(rows, name) if name in ROWS else rows.get(name)
     except CacheError:
         return None
