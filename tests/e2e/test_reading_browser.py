@@ -237,6 +237,42 @@ def test_toggle_choice_persists_across_reload_without_flash(browser, site, kinds
         ctx.close()
 
 
+# Every custom property the stylesheets set on :root, and its computed value.
+ROOT_PROPERTIES = """() => {
+  const names = new Set();
+  const walk = (rules) => { for (const rule of rules) {
+    if (rule.cssRules) walk(rule.cssRules);
+    if (rule.style && /:root/.test(rule.selectorText || '')) {
+      for (const name of rule.style) if (name.startsWith('--')) names.add(name);
+    }
+  } };
+  for (const sheet of document.styleSheets) walk(sheet.cssRules);
+  const style = getComputedStyle(document.documentElement);
+  return Object.fromEntries([...names].sort().map((n) => [n, style.getPropertyValue(n).trim()]));
+}"""
+
+
+def test_dark_chosen_with_the_toggle_is_the_systems_dark(browser, site, kinds):
+    """The dark palette is written twice (for the system's preference and for the
+    reader's choice): a property missing from one left the selected search result
+    light-on-light for a reader who chose dark on a light system."""
+    seen = {}
+    for system in ("dark", "light"):
+        ctx = context_for(browser, DESKTOP, system)
+        try:
+            page = ctx.new_page()
+            settle(page, site + kinds["article"])
+            if system == "light":
+                page.locator(".theme-toggle").click()
+                assert page.evaluate("() => document.documentElement.getAttribute('data-theme')") == "dark"
+            seen[system] = page.evaluate(ROOT_PROPERTIES)
+        finally:
+            ctx.close()
+    assert len(seen["dark"]) >= 20 and {"--hover", "--mark", "--bg"} <= set(seen["dark"])
+    differ = {n: (v, seen["light"].get(n)) for n, v in seen["dark"].items() if seen["light"].get(n) != v}
+    assert not differ, differ
+
+
 def test_without_javascript_the_page_follows_the_system(browser, site, kinds):
     ctx = context_for(browser, DESKTOP, "dark", java_script_enabled=False)
     try:
