@@ -80,10 +80,25 @@ def test_summary_formulas_are_typeset_and_checked_at_the_summary_line(made):
         "content/summary.md:4: warning: TeX error in \\(\\oops\\): Undefined control sequence \\oops"]
 
 
-@pytest.mark.parametrize("after_title", [",", "，", ":", "：", "。", " "])
+@pytest.mark.parametrize("after_title", [":", "：", "。", "!", "？", "；"])
 def test_a_body_that_opens_with_its_title_does_not_say_it_twice(config, after_title):
-    """Whatever mark follows the title, ASCII or full-width, the card starts after it."""
-    found = article(config, "opening", f"标题opening{after_title}正文从这里说起。")
+    """A title that stands apart at the opening (its own sentence, or a label before a
+    colon), ASCII or full-width, is not said again: the card starts after it."""
+    found = article(config, "opening", f"标题opening{after_title} 正文从这里说起。")
     rendered = render_article(found)
     ex = excerpt(found, rendered, MathCache())
     assert ex.html(MathCache()) == "正文从这里说起。"
+
+
+def test_an_opening_paragraph_that_is_the_title_is_not_said_again(config):
+    found = article(config, "opening", "标题opening\n\n给定两个字符串 s 和 t。")
+    assert excerpt(found, render_article(found), MathCache()).html(MathCache()) == "给定两个字符串 s 和 t。"
+
+
+@pytest.mark.parametrize("after_title", ["", " ", "，", ","])
+def test_an_opening_whose_subject_is_the_title_stays_whole(config, after_title):
+    """`Medusa 是自投机领域较早的一篇工作`: cut after the title, the card and the page's
+    description would start mid-sentence (`是自投机…`)."""
+    found = article(config, "opening", f"标题opening{after_title}是自投机领域较早的一篇工作。")
+    ex = excerpt(found, render_article(found), MathCache())
+    assert ex.html(MathCache()) == f"标题opening{after_title}是自投机领域较早的一篇工作。"

@@ -22,9 +22,11 @@ EXCERPT_CHARS = 110
 DESCRIPTION_CHARS = 150
 MORE = "…"
 _HEADING = re.compile(r"<h[1-6][^>]*>.*?</h[1-6]>", re.S)
+_OPENING_BLOCK = re.compile(r"\s*<p>([^<]*)</p>")
 _PIECE = re.compile(r'<span class="math math-(inline|display)">(.*?)</span>'
                     r'|(<span class="math-cut">.*?</span>)|<[^>]+>', re.S)
 _STOP = None  # where an excerpt must end
+_APART = "。.!！?？:：;；"  # after the title, marks that end it as a sentence or a label of its own
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,7 @@ def opening_pieces(body_html: str, title: str, limit: int = DESCRIPTION_CHARS) -
     a cut-off formula: the pieces end there. A display formula further on is never
     shown inline, and is not typeset so."""
     pieces, used = [], 0
-    for piece in _tidy(_body_pieces(_HEADING.sub(" ", body_html)), title):
+    for piece in _tidy(_body_pieces(_title_block_dropped(_HEADING.sub(" ", body_html), title)), title):
         pieces.append(piece)
         if piece is _STOP:
             break
@@ -112,10 +114,31 @@ def _tidy(pieces: list, title: str) -> list:
             out.append(piece)
     out = [re.sub(r"\s+", " ", p) if isinstance(p, str) else p for p in out]
     if out and isinstance(out[0], str):
-        out[0] = out[0].lstrip().removeprefix(title).lstrip(" ,，。:：")
+        out[0] = _after_title(out[0].lstrip(), title)
     while out and out[0] in ("", _STOP):
         out.pop(0)
     return [p for p in out if p != ""]
+
+
+def _title_block_dropped(fragment: str, title: str) -> str:
+    """Without the opening paragraph when it is the title alone (`<p>76. 最小覆盖子串</p>`)."""
+    found = _OPENING_BLOCK.match(fragment)
+    if found and html.unescape(found.group(1)).strip().rstrip(_APART) == title.rstrip(_APART):
+        return fragment[found.end():]
+    return fragment
+
+
+def _after_title(opening: str, title: str) -> str:
+    """The opening without the title, when the title stands apart there (a sentence or a
+    label of its own: `标题。…`, `标题：…`). When it is the sentence's subject, as in
+    `Medusa 是自投机领域较早的一篇工作`, the opening stays whole: cut, it would start
+    mid-sentence (`是自投机…`), on a card and in the page's description."""
+    rest = opening.removeprefix(title)
+    if rest == opening or not title:
+        return opening
+    if rest.strip() == "" or rest.lstrip()[0] in _APART:
+        return rest.lstrip().lstrip("".join(_APART)).lstrip()
+    return opening
 
 
 def _cut(pieces: tuple, cache: MathCache, limit: int) -> Excerpt:
