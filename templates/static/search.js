@@ -219,9 +219,12 @@
     if (start > 0) el.appendChild(document.createTextNode("…"));
     marked(el, text, f, unitAt(f, start), unitAt(f, end), terms);
     if (end < text.length) el.appendChild(document.createTextNode("…"));
-    // Block breaks read as spaces inside one snippet.
+    // Block breaks read as spaces inside one snippet; a formula (U+E000 in the index's
+    // text, which no query matches) reads as [公式], as plain-text Chinese sites show one.
     el.normalize();
-    el.childNodes.forEach(function (n) { n.textContent = n.textContent.replace(/\n/g, " "); });
+    el.childNodes.forEach(function (n) {
+      n.textContent = n.textContent.replace(/\n/g, " ").replace(/\uE000/g, "[公式]");
+    });
   }
 
   function item(r, terms) {

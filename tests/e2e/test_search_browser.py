@@ -187,6 +187,23 @@ def test_every_holder_of_30_sampled_words_is_found(tab, site, refs):
     assert sum(len(holders(refs, w)) > 1 for w in words) >= 5  # not only one-article words
 
 
+def test_a_snippet_shows_where_a_formula_stands(tab, site, refs):
+    """Formulas are not searched, but a snippet that spans one says [公式] there, not a
+    gap in the sentence ("从  逐步加噪得到 ;")."""
+    after = {}  # a word right after an inline formula, in articles that have one
+    for path in sorted(CONTENT.glob("*.md")):
+        found = re.search(r"\\\)\s*([\u4e00-\u9fff]{4})", path.read_text(encoding="utf-8"))
+        if found and len(holders(refs, found.group(1))) <= DROPDOWN:
+            after[path.stem] = found.group(1)
+    assert len(after) >= 5, after
+    for slug, word in list(after.items())[:5]:
+        shown = [r for r in page_search(tab, site, word) if r["slug"] == slug]
+        assert shown, (slug, word)
+        snippet = shown[0]["snippet"]
+        assert f"[公式] {word}" in snippet or f"[公式]{word}" in snippet, (word, snippet)
+        assert "\ue000" not in snippet and "  " not in snippet, snippet
+
+
 def test_what_is_not_indexed_is_not_found(tab, site, refs):
     """Navigation, footer, notes, related lists and raw TeX: on every page, never found."""
     for query in ("跳到正文", "Atom 订阅", "全部标签", "摘录不完整", "相关文章", "公式在摘录中被截断"):

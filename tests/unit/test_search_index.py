@@ -26,7 +26,7 @@ from feedsite.build.searchindex import (
     search_files,
     shard_count,
 )
-from feedsite.build.searchtext import body_text, fold, fold_table, grams, runs, search_docs
+from feedsite.build.searchtext import FORMULA, body_text, fold, fold_table, grams, runs, search_docs
 from feedsite.build.taxonomy import index_site
 from feedsite.urls import Urls
 
@@ -59,7 +59,12 @@ def test_body_text_keeps_prose_and_headings_but_no_math_or_markers():
     body = ("## 位置编码\n\n旋转 \\(e^{i\\theta}\\) 与 \\[\\frac{a}{b}\\] 之后 [Math] 与 [公式] 还有 `a<b` 代码。\n\n"
             "- 列表项\n- 第二项\n\n截断的 \\(x_1 + y")
     text = body_text(render_markdown(body).html)
-    assert text.split("\n") == ["位置编码", "旋转 与 之后 与 还有 a<b 代码。", "列表项", "第二项", "截断的"]
+    f = FORMULA
+    assert text.split("\n") == ["位置编码", f"旋转 {f} 与 {f} 之后 {f} 与 {f} 还有 a<b 代码。", "列表项", "第二项",
+                                 f"截断的 {f}"]
+    # A formula's place ends a run as a space does: no gram spans it.
+    assert grams(fold(text)) == grams(fold(text.replace(f, " ")))
+    assert runs(fold("a" + f + "b")) == ["a", "b"]
 
 
 @pytest.fixture(scope="module")

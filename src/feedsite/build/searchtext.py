@@ -91,6 +91,10 @@ def grams(folded: str) -> list[str]:
 # with escaped text inside (no nested tags): raw TeX and markers are not prose.
 _PROTECTED = re.compile(r'<span class="(?:math math-(?:inline|display)|math-cut|lost-formula)"'
                         r'[^>]*>[^<]*</span>')
+# Where a formula stood: a private-use character, neither letter nor digit, so no gram
+# spans it and no query matches it, as the space it replaces did; a snippet shows it
+# as [公式] (search.js), not as a gap in the sentence ("从  逐步加噪得到 ;").
+FORMULA = "\ue000"
 _BLOCK = re.compile(r"</?(?:p|h[1-6]|li|ul|ol|pre|blockquote|table|thead|tbody|tr|td|th|div|hr|br)"
                     r"\b[^>]*>")
 _TAG = re.compile(r"<[^>]*>")
@@ -98,8 +102,8 @@ _SPACE = re.compile(r"[ \t\r\f\v]+")
 
 
 def body_text(rendered_html: str) -> str:
-    """The prose of rendered HTML, one block a line, math and markers left out."""
-    text = _PROTECTED.sub(" ", rendered_html)
+    """The prose of rendered HTML, one block a line, each formula and marker one FORMULA."""
+    text = _PROTECTED.sub(FORMULA, rendered_html)
     text = _TAG.sub("", _BLOCK.sub("\n", text))
     lines = (_SPACE.sub(" ", line).strip() for line in html.unescape(text).split("\n"))
     return "\n".join(line for line in lines if line)
