@@ -283,6 +283,11 @@ def test_results_read_well_in_light_and_dark(browser, site, refs, scheme, width)
         header_search(tab, site, "位置编码", an_article(refs))
         drop = page.locator("#search-drop").bounding_box()
         assert drop["x"] >= 0 and drop["x"] + drop["width"] <= width, drop
+        # On a phone the dropdown spans the header (it was the box's 205 px, breaking
+        # every title); on a desktop it is a panel of at most 34rem under the box.
+        assert drop["width"] >= (0.9 * width if width < 600 else 400), drop
+        box = page.locator(".search-box input").bounding_box()
+        assert drop["y"] >= box["y"] + box["height"], (drop, box)  # below the box, never over it
         page.screenshot(path=str(ARTIFACTS / f"search-dropdown-{width}-{scheme}.png"))
     finally:
         ctx.close()
