@@ -50,6 +50,9 @@ _LATIN_PHRASE = re.compile(r"[A-Za-z0-9 \-/+'()]+")
 _NUMBER_THEN_HAN = re.compile(r"\d+ ?[\u3400-\u9fff]")
 _LATIN_THEN_HAN = re.compile(r"[A-Za-z][A-Za-z0-9/\-]*[\u3400-\u9fff]")
 _ITEM_FIRST = frozenset("0123456789(\uff08")
+# A list line `内存瓶颈:中间矩阵占用大量显存`: a label of at most 8 characters without
+# punctuation, a colon, then its text, all one piece (no space inside).
+_LABELLED = re.compile(r"[^\s,，。;；:：()（）、]{1,8}[:\uff1a][^\s:\uff1a]{2,}")
 _ITEM_MARKER = re.compile(r"(?:(\d{1,2})、|(\d{1,2})\.(?!\d)|[(\uff08](\d{1,2})[)\uff09])")
 
 
@@ -76,6 +79,7 @@ def layout(text: str) -> list[Block]:
             boundary[i] = True  # a heading or list may start here; plain text runs on
     if not leetcode:  # a problem statement's spaces are too loose for these rules
         _mark_lists(lay)
+        _mark_labelled_lines(lay)
         _mark_headings(lay, boundary)
     return lay.blocks()
 
@@ -101,6 +105,27 @@ def _mark_lists(lay: Pieces) -> None:
             expected += 1
     if len(run) >= 2:
         _commit_items(lay, run)
+
+
+def _mark_labelled_lines(lay: Pieces) -> None:
+    """`这导致: 内存瓶颈:中间矩阵占用大量显存 I/O开销:频繁的全局内存访问降低效率 …`: after
+    a lead-in that ends with a colon, two or more pieces in a row that are each a short
+    label, a colon and its text were the lines of a list. What follows the last one (a
+    piece that is not such a line) starts a paragraph again."""
+    n, i = len(lay), 1
+    while i < n:
+        if not lay.piece(i - 1).endswith((":", "\uff1a")):
+            i += 1
+            continue
+        j = i
+        while j < n and _LABELLED.fullmatch(lay.piece(j)) and lay.all_prose(j, j + 1):
+            j += 1
+        if j - i >= 2:
+            for k in range(i, j):
+                lay.mark(k, ITEM)
+            if j < n:
+                lay.mark(j, PARA)
+        i = max(j, i + 1)
 
 
 def _commit_items(lay: Pieces, run) -> None:
