@@ -9,16 +9,25 @@ holding what changed since the base, and an edit writes only the delta. Once the
 delta holds more than a DELTA_SHARE of the entries, the base is written anew and the
 delta dropped, so a long run of edits neither grows the delta nor slows the loading.
 
+Each base carries a token (row `name@`), and its delta names the token of the base it
+was worked out against. Two builds into different folders share the cache and may
+persist at once: if one wrote a new base while the other wrote a delta against the old
+one, the delta would be applied to a base it does not describe. Its token then differs,
+and the row reads as missing (the next build plans, checks and writes all of it again),
+never as a mix.
+
 A row is taken apart into named parts (a plan's fields, the search record's keys,
 or the whole row as one part): a dict part changes key by key, a tuple part of the
 same length place by place, any other part as a whole.
 """
 from __future__ import annotations
 
+import secrets
 from dataclasses import fields
 
 ROWS = ("plan", "outputs", "pages", "recency", "search")
 DELTA = "+"  # the delta row of `name` is `name + DELTA`
+TOKEN = "@"  # and the token of its base is row `name + TOKEN`
 DELTA_SHARE = 8  # the base is written anew once the delta holds 1/8 of the entries
 
 
@@ -35,35 +44,49 @@ class _Gone:
 GONE = _Gone()
 
 
+def row_names(name: str) -> tuple[str, str, str]:
+    """The meta rows that hold row `name`: what a reader of it must fetch."""
+    return name, name + DELTA, name + TOKEN
+
+
 def joined(rows: dict, name: str):
-    """Row `name` of the meta `rows` with its delta applied (None if it has no base)."""
-    base = rows.get(name)
-    if base is None:
+    """Row `name` of the meta `rows` with its delta applied; None if it has no base, or
+    a delta made against another base."""
+    found = _held(rows, name)
+    if found is None:
         return None
     # Applied even to an empty delta: the row the build gets is never the base itself.
-    return _together(name, applied(_apart(name, base), rows.get(name + DELTA) or {}))
+    return _together(name, applied(*found[:2]))
 
 
 def stored(rows: dict) -> dict:
-    """What persist diffs against: each big row's base, in parts, and its delta."""
-    return {name: (_apart(name, rows[name]), rows.get(name + DELTA) or {})
-            for name in ROWS if rows.get(name) is not None}
+    """What persist diffs against: each big row's base in parts, its delta and its token."""
+    return {name: found for name in ROWS if (found := _held(rows, name)) is not None}
+
+
+def _held(rows: dict, name: str) -> tuple | None:
+    base, token = rows.get(name), rows.get(name + TOKEN)
+    if base is None:
+        return None
+    against, delta = rows.get(name + DELTA) or (token, {})
+    return (_apart(name, base), delta, token) if against == token else None
 
 
 def to_write(name: str, value, before: tuple | None) -> tuple[dict, set, tuple | None]:
     """(rows to put, rows to drop, what the store then holds) for `value` of row `name`,
     given what the store holds (`stored`): only the delta when it is small and new."""
     if value is None:
-        return {}, {name, name + DELTA}, None
+        return {}, {name, name + DELTA, name + TOKEN}, None
     parts = _apart(name, value)
     if before is not None:
-        base, delta_before = before
+        base, delta_before, token = before
         delta = changes(base, parts)
         if delta is not None and _size(delta) * DELTA_SHARE <= _entries(base):
             if delta == delta_before:
                 return {}, set(), before
-            return {name + DELTA: delta}, set(), (base, delta)
-    return {name: value}, {name + DELTA}, (parts, {})
+            return {name + DELTA: (token, delta)}, set(), (base, delta, token)
+    token = secrets.token_hex(8)
+    return {name: value, name + TOKEN: token}, {name + DELTA}, (parts, {}, token)
 
 
 def changes(old: dict, new: dict) -> dict | None:

@@ -25,7 +25,7 @@ from .cache import FILE, TABLES, CacheError, Store, open_store, store_version
 from .content import Article, body_in_file
 from .formulas import MathCache
 from .markdown import Rendered
-from .metarows import DELTA, joined, stored, to_write
+from .metarows import joined, row_names, stored, to_write
 from .outstat import intact
 from .replan import Plan
 
@@ -157,8 +157,8 @@ def persist(state: BuildState) -> None:
          "bodies": {k: body for k, (_, body) in parsed.items() if body is not None},
          "notes": {k: v for k, v in state.notes.items() if k in state.dirty},
          "rendered": rendered, "math": formulas,
-         # The page keys and the output's stats are one row each: read whole by every
-         # cached build (the no-change check reads only them), 37,000 rows cost 0.3 s.
+         # The page keys and the output's stats are one row each (and its delta): read whole
+         # by every cached build (the no-change check reads only them); 37,000 rows cost 0.3 s.
          "meta": {"math": (state.math.version, state.math.base, state.math.font_base),
                   "templates": state.templates, "out": state.out_dir, **neighbours, **big,
                   "unchanged": state.unchanged, "compiled": state.compiled, "anchors": state.anchors,
@@ -206,7 +206,7 @@ def look_at_output(cache: Path, out_dir: Path) -> tuple[dict, Meanwhile] | None:
     outputs it looks for, and the child. Forked before the cache is loaded, so the
     parent's loading does not copy the pages it shares with the child. The rows are only
     peeked: the build uses the answer only if the cache it loads records the same."""
-    rows = peek(cache, FILE, store_version(), ("out", "outputs", "outputs" + DELTA))
+    rows = peek(cache, FILE, store_version(), ("out", *row_names("outputs")))
     outputs = joined(rows, "outputs")
     if rows.get("out") != str(out_dir) or not outputs:
         return None

@@ -25,7 +25,7 @@ from pathlib import Path
 from ..cache import CacheError, peek
 from ..files import Notify, exclusive
 from .cache import FILE, open_store, store_version
-from .metarows import DELTA, ROWS, joined
+from .metarows import ROWS, joined, row_names
 from .outstat import intact, leftovers
 from .result import BuildResult
 
@@ -139,7 +139,8 @@ def _row(store, name: str):
     if store is None:
         return None
     try:
-        rows = store.get_many("meta", [name, name + DELTA])
-        return joined(rows, name) if name in ROWS else rows.get(name)
+        if name not in ROWS:
+            return store.get("meta", name)
+        return joined(store.get_many("meta", list(row_names(name))), name)
     except CacheError:
         return None
