@@ -127,6 +127,15 @@ def test_every_page_kind_passes_axe_and_fits(browser, site, kinds, viewport, sch
                     .getBoundingClientRect()})""")
             if box["scroll"] > box["width"]:
                 problems.append(f"{kind}: overflows sideways ({box['scroll']} > {box['width']})")
+            # Cards side by side are as tall as each other (a topic name that wraps made
+            # its card taller than its neighbours).
+            rows = page.eval_on_selector_all(".topic-grid a", """cards => {
+                const rows = {};
+                for (const c of cards) { const r = c.getBoundingClientRect();
+                  (rows[Math.round(r.top)] = rows[Math.round(r.top)] || []).push(Math.round(r.height)); }
+                return Object.values(rows); }""")
+            problems += [f"{kind}: topic cards in one row of heights {row}" for row in rows
+                         if max(row) - min(row) > 1]
             if viewport is PHONE:
                 if box["header"] > HEADER_MAX:
                     problems.append(f"{kind}: header {box['header']:.0f} px tall at 390 px")
