@@ -134,7 +134,7 @@ def _after_title(opening: str, title: str) -> str:
     `Medusa 是自投机领域较早的一篇工作`, the opening stays whole: cut, it would start
     mid-sentence (`是自投机…`), on a card and in the page's description."""
     rest = opening.removeprefix(title)
-    if rest == opening or not title:
+    if rest == opening:  # (an empty title too)
         return opening
     if rest.strip() == "" or rest.lstrip()[0] in _APART:
         return rest.lstrip().lstrip("".join(_APART)).lstrip()

@@ -52,11 +52,15 @@ def row_names(name: str) -> tuple[str, str, str]:
 def joined(rows: dict, name: str):
     """Row `name` of the meta `rows` with its delta applied; None if it has no base, or
     a delta made against another base."""
-    found = _held(rows, name)
-    if found is None:
+    return value_of(name, _held(rows, name))
+
+
+def value_of(name: str, held: tuple | None):
+    """Row `name` from what `stored` found of it (None for nothing)."""
+    if held is None:
         return None
     # Applied even to an empty delta: the row the build gets is never the base itself.
-    return _together(name, applied(*found[:2]))
+    return _together(name, applied(*held[:2]))
 
 
 def stored(rows: dict) -> dict:

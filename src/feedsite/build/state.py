@@ -25,7 +25,7 @@ from .cache import FILE, TABLES, CacheError, Store, open_store, store_version
 from .content import Article, body_in_file
 from .formulas import MathCache
 from .markdown import Rendered
-from .metarows import joined, row_names, stored, to_write
+from .metarows import joined, row_names, stored, to_write, value_of
 from .outstat import intact
 from .replan import Plan
 
@@ -90,7 +90,7 @@ def load_state(store: Store) -> BuildState:
     """A BuildState backed by `store` (raises CacheError if it cannot be read)."""
     meta = store.all("meta")
     held = stored(meta)
-    meta.update((name, joined(meta, name)) for name in held)
+    meta.update((name, value_of(name, found)) for name, found in held.items())
     version, base, font_base = meta.get("math", ("", (), ()))
     math = MathCache(version, base, font_base)
     math.formulas = Backed(store, "math", formula_key)
