@@ -1,9 +1,10 @@
 // feedsite search, over the bigram index that build/searchindex.py writes.
 //
 // A query is folded exactly as the index was (NFKC, then case folding), cut into
-// the same overlapping bigrams, and the articles holding every bigram are the
-// candidates; each shown result is then checked against its article's text, so
-// 滑动窗口 finds 滑动窗口最大值 and 窗口 finds it too. Words separated by spaces
+// the same overlapping bigrams (a lone Chinese character is looked up by itself),
+// and the articles holding every bigram are the candidates; each shown result is
+// then checked against its article's text, so 滑动窗口 finds 滑动窗口最大值 and
+// 窗口 finds it too. Words separated by spaces
 // must all occur, anywhere in the article. Loaded on the search page (deferred)
 // and, elsewhere, only once a reader focuses the header box.
 (function () {
@@ -85,6 +86,8 @@
       (t.match(RUN) || []).forEach(function (run) {
         var cps = Array.from(run);
         for (var j = 0; j + 1 < cps.length; j++) grams[cps[j] + cps[j + 1]] = true;
+        // One character alone (熵, 栈) is listed when it is not ASCII (searchtext.index_keys).
+        if (cps.length === 1 && cps[0].codePointAt(0) > 127) grams[cps[0]] = true;
       });
     });
     return { phrase: terms.join(" "), terms: terms, grams: Object.keys(grams) };
@@ -318,7 +321,7 @@
     }).then(function (found) {
       if (run !== self.run) return;
       self.clear();
-      if (!found) { self.say("请至少输入两个连续的字或字母"); self.list.removeAttribute("aria-busy"); return; }
+      if (!found) { self.say("字母和数字请至少输入两个"); self.list.removeAttribute("aria-busy"); return; }
       self.q = found.q; self.cands = found.cands; self.next = 0; self.done = []; self.shown = 0;
       // Check every likely title match first (up to a cap), so they lead.
       var titled = found.cands.filter(function (c) { return c.title; }).length;

@@ -171,8 +171,7 @@ def test_issue_queries_in_the_header_box(tab, site, refs, query):
 
 # --- the 30-word sample ----------------------------------------------------------------
 
-def test_every_holder_of_30_sampled_words_is_found(tab, site, refs):
-    words = sample_words(refs, 30, seed=10)
+def assert_every_holder_found(tab, site, refs, words) -> None:
     missed = {}
     for word in words:
         results = page_search(tab, site, word)
@@ -184,7 +183,24 @@ def test_every_holder_of_30_sampled_words_is_found(tab, site, refs):
             if r["slug"] not in holders(refs, word):
                 assert any(norm(m) == norm(word) for m in r["marks"]), (word, r)
     assert not missed, missed
+
+
+def test_every_holder_of_30_sampled_words_is_found(tab, site, refs):
+    words = sample_words(refs, 30, seed=10)
+    assert_every_holder_found(tab, site, refs, words)
     assert sum(len(holders(refs, w)) > 1 for w in words) >= 5  # not only one-article words
+
+
+def test_a_single_chinese_character_is_a_word_too(tab, site, refs):
+    """熵, 栈, 锚: one character, no bigram, and still every article holding it is found.
+    A lone Latin letter asks for one more instead of listing nearly every article."""
+    chars = sorted({c for r in refs for c in norm(r.prose) if "\u4e00" <= c <= "\u9fff"})
+    rare = [c for c in chars if len(holders(refs, c)) == 1]
+    common = [c for c in chars if len(holders(refs, c)) > 3]
+    assert len(rare) >= 5 and len(common) >= 5
+    assert_every_holder_found(tab, site, refs, rare[::len(rare) // 5][:5] + common[::len(common) // 5][:5])
+    assert page_search(tab, site, "k") == []
+    assert "两个" in tab.page.inner_text("#search-status")
 
 
 def test_a_snippet_shows_where_a_formula_stands(tab, site, refs):

@@ -26,7 +26,7 @@ from feedsite.build.searchindex import (
     search_files,
     shard_count,
 )
-from feedsite.build.searchtext import FORMULA, body_text, fold, fold_table, grams, runs, search_docs
+from feedsite.build.searchtext import FORMULA, body_text, fold, fold_table, grams, index_keys, runs, search_docs
 from feedsite.build.taxonomy import index_site
 from feedsite.urls import Urls
 
@@ -44,6 +44,13 @@ def test_runs_are_letters_and_digits_of_any_script():
     assert runs(fold("GPT-3 与 LLaMA2,位置编码(RoPE)")) == ["gpt", "3", "与", "llama2", "位置编码", "rope"]
     assert grams("滑动窗口") == ["滑动", "动窗", "窗口"]
     assert grams("a b") == []
+
+
+def test_a_lone_letter_is_listed_when_it_is_not_ascii():
+    """熵 or 栈 is a Chinese word of one character, with no bigram to look up; a lone
+    Latin letter or digit is not listed (it would match nearly everything)."""
+    assert index_keys("交叉熵 k 栈 é7") == ["交叉", "叉熵", "é7", "交", "叉", "熵", "栈", "é"]
+    assert index_keys("a b") == [] and index_keys("x" + FORMULA) == []
 
 
 @given(st.text(alphabet="滑动窗口最大值位置编码 ropeRoPE-,。\n1é", max_size=40), st.data())
@@ -107,18 +114,22 @@ def test_every_bigram_lists_exactly_the_articles_holding_it(corpus):
             assert fnv1a(gram) % shards == k, gram
             lists[gram] = dict(decode(postings))
     expected: dict[str, dict[int, int]] = {}
+    def keys(text):  # every bigram, and every letter above ASCII alone
+        return grams(text) + [c for run in runs(text) for c in run if ord(c) > 127]
+
     for i, doc in enumerate(docs):
-        for g in grams(fold(doc.body)):
+        for g in keys(fold(doc.body)):
             expected.setdefault(g, {}).setdefault(i, 0)
             expected[g][i] += 1 << COUNT_SHIFT
-        for g in set(grams(fold(doc.title))):
+        for g in set(keys(fold(doc.title))):
             expected.setdefault(g, {}).setdefault(i, 0)
             expected[g][i] |= IN_TITLE
-        for g in {g for t in doc.tags for g in grams(fold(t))}:
+        for g in {g for t in doc.tags for g in keys(fold(t))}:
             expected.setdefault(g, {}).setdefault(i, 0)
             expected[g][i] |= IN_TAG
     assert lists == expected
     assert len(lists) > 1000
+    assert sum(len(g) == 1 for g in lists) > 500  # the lone characters are there
 
 
 def test_each_article_record_is_what_results_show(corpus, config):

@@ -1,4 +1,5 @@
-"""The search index: article bigrams sharded into small JSON files, fetched on demand.
+"""The search index: article bigrams (and lone non-ASCII letters, so 熵 is found as well
+as 交叉熵) sharded into small JSON files, fetched on demand.
 
 Layout under `search/data/` (all JSON, UTF-8, sorted keys, so two builds of the
 same site are byte-identical):
@@ -6,7 +7,8 @@ same site are byte-identical):
 - `meta.json`: the format, a version hash of everything below (appended as `?v=`
   so a browser never mixes two builds), the shard and article counts, and the
   case-folding table of searchtext.fold_table.
-- `t/<k>.json`: shard k of the bigram lists, `{gram: postings}`, with a gram in
+- `t/<k>.json`: shard k of the lists, `{gram: postings}` (a gram is a bigram or one
+  non-ASCII letter, searchtext.index_keys), with a gram in
   shard `fnv1a(gram) % shards`. The first query fetches only the shards of its
   own bigrams, so its bytes grow with the longest bigram lists, not with the site.
 - `d/<id>.json`: one article as search shows it (URL, title, topic, tags, body
@@ -27,9 +29,9 @@ from collections import Counter
 from collections.abc import Iterable
 from itertools import islice
 
-from .searchtext import SearchDoc, fold, fold_table, grams
+from .searchtext import SearchDoc, fold, fold_table, index_keys
 
-FORMAT = 1
+FORMAT = 2  # 2: lone non-ASCII letters are listed too
 DATA_DIR = "search/data"
 CHUNK = 2 + 128  # a list entry's length at which its codes (two a posting) are joined
 TARGET_SHARD_BYTES = 6_000  # shards stay small; a query fetches one per bigram at most
@@ -69,13 +71,13 @@ def _codes() -> list[str]:
 
 
 def doc_postings(doc: SearchDoc) -> dict[str, int]:
-    """gram -> packed value for one article."""
+    """key (bigram or lone character, searchtext.index_keys) -> packed value for one article."""
     values: Counter = Counter()
-    for gram, count in Counter(grams(fold(doc.body))).items():
+    for gram, count in Counter(index_keys(fold(doc.body))).items():
         values[gram] = count << COUNT_SHIFT
-    for gram in set(grams(fold(doc.title))):
+    for gram in set(index_keys(fold(doc.title))):
         values[gram] |= IN_TITLE
-    for gram in {g for tag in doc.tags for g in grams(fold(tag))}:
+    for gram in {g for tag in doc.tags for g in index_keys(fold(tag))}:
         values[gram] |= IN_TAG
     return values
 

@@ -85,6 +85,19 @@ def grams(folded: str) -> list[str]:
     return [run[i:i + 2] for run in runs(folded) for i in range(len(run) - 1)]
 
 
+# A one-character query has no bigram. In Chinese it is often a whole word (熵, 栈, 堆,
+# 锚), so every letter outside ASCII is also listed alone; a single Latin letter or
+# digit is not (it would match nearly every article, and nobody searches for "k").
+# The browser asks for a character alone on the same rule: code point above 127.
+_WIDE = re.compile(r"[^\W_\x00-\x7f]")
+
+
+def index_keys(folded: str) -> list[str]:
+    """What the index lists for folded text: its bigrams, then its non-ASCII letters and
+    digits one by one, in text order, repeats kept."""
+    return grams(folded) + _WIDE.findall(folded)
+
+
 # ------------------------------------------------------------------ the text itself
 
 # markdown.py writes math, cut-off math and lost-formula markers as one span each
