@@ -123,7 +123,8 @@
   // The exact match of one article, or null when its bigrams only sit apart.
   function judge(id, doc, q, table) {
     var title = foldMap(doc.t, table), body = foldMap(doc.b, table);
-    var tags = doc.g.map(function (t) { return foldMap(t, table).text; });
+    var folds = doc.g.map(function (t) { return foldMap(t, table); });
+    var tags = folds.map(function (f) { return f.text; });
     var inTags = function (t) { return tags.some(function (g) { return g.indexOf(t) >= 0; }); };
     var found = q.terms.every(function (t) {
       return title.text.indexOf(t) >= 0 || inTags(t) || body.text.indexOf(t) >= 0;
@@ -133,7 +134,7 @@
       : q.terms.every(function (x) { return title.text.indexOf(x) >= 0; }) ? 1 : 0;
     var g = inTags(q.phrase) ? 2 : q.terms.every(inTags) ? 1 : 0;
     var c = q.terms.reduce(function (s, x) { return s + count(body.text, x); }, 0);
-    return { id: id, doc: doc, title: title, body: body, key: [t, g, c] };
+    return { id: id, doc: doc, title: title, body: body, tags: folds, key: [t, g, c] };
   }
 
   function better(a, b) {
@@ -241,7 +242,22 @@
     marked(title, r.doc.t, r.title, 0, r.title.text.length, terms);
     topic.textContent = r.doc.p;
     snippet(snip, r, terms);
-    a.appendChild(title); a.appendChild(topic); a.appendChild(snip);
+    a.appendChild(title); a.appendChild(topic);
+    // The tags that hold a word, marked: a result found by its tag alone shows why.
+    var hits = r.doc.g.map(function (t, j) { return { tag: t, folded: r.tags[j] }; }).filter(function (h) {
+      return terms.some(function (x) { return h.folded.text.indexOf(x) >= 0; });
+    });
+    if (hits.length) {
+      var tags = document.createElement("span");
+      tags.className = "result-tags";
+      tags.appendChild(document.createTextNode("标签："));
+      hits.forEach(function (h, j) {
+        if (j) tags.appendChild(document.createTextNode("、"));
+        marked(tags, h.tag, h.folded, 0, h.folded.text.length, terms);
+      });
+      a.appendChild(tags);
+    }
+    a.appendChild(snip);
     li.appendChild(a);
     return li;
   }

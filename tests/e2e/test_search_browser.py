@@ -29,6 +29,8 @@ READ = """(list) => Array.from(list.querySelectorAll('.result-link')).map(a => (
     title: a.querySelector('.result-title').textContent,
     topic: a.querySelector('.result-topic').textContent,
     snippet: a.querySelector('.result-snippet').textContent,
+    tags: a.querySelector('.result-tags') ? a.querySelector('.result-tags').textContent : null,
+    tagMarks: Array.from(a.querySelectorAll('.result-tags mark')).map(m => m.textContent),
     marks: Array.from(a.querySelectorAll('mark')).map(m => m.textContent)}))"""
 
 
@@ -201,6 +203,26 @@ def test_a_single_chinese_character_is_a_word_too(tab, site, refs):
     assert_every_holder_found(tab, site, refs, rare[::len(rare) // 5][:5] + common[::len(common) // 5][:5])
     assert page_search(tab, site, "k") == []
     assert "两个" in tab.page.inner_text("#search-status")
+
+
+def test_a_result_found_by_its_tag_shows_the_tag_marked(tab, site, refs):
+    """An article holding a word only in a tag (no mark in its title or snippet) says
+    which tag matched; one whose tags do not hold it shows no tag line."""
+    tag_only = {}  # a tag -> the articles holding it in a tag but nowhere else
+    for r in refs:
+        for t in r.tags:
+            if r.field(t) == "tag" and len(holders(refs, t)) <= 20:
+                tag_only.setdefault(t, set()).add(r.slug)
+    assert len(tag_only) >= 3, tag_only
+    for tag in sorted(tag_only)[:3]:
+        results = {r["slug"]: r for r in page_search(tab, site, tag)}
+        for slug in tag_only[tag]:
+            assert norm(tag) in [norm(m) for m in results[slug]["tagMarks"]], (tag, results[slug])
+            assert results[slug]["tags"].startswith("标签：")
+        by_slug = {r.slug: r for r in refs}
+        for slug, shown in results.items():
+            if not any(norm(tag) in norm(t) for t in by_slug[slug].tags):
+                assert shown["tags"] is None, (tag, shown)
 
 
 def test_a_snippet_shows_where_a_formula_stands(tab, site, refs):
