@@ -9,6 +9,7 @@ incremental rebuild after editing one article is measured too.
 from __future__ import annotations
 
 import dataclasses
+import re
 import shutil
 import sys
 import tempfile
@@ -24,6 +25,9 @@ from feedsite.build import BuildState, build  # noqa: E402
 from feedsite.config import load_config  # noqa: E402
 
 
+ALIASES = re.compile(r"(?<=\naliases:\n)- [^\n]+(?:\n- [^\n]+)*")
+
+
 def make_site(folder: Path, n: int) -> Path:
     content = folder / "content"
     content.mkdir(parents=True)
@@ -34,6 +38,9 @@ def make_site(folder: Path, n: int) -> Path:
         slug = f"{src.stem[:50].rstrip('-')}-{i}"
         text = text.replace(f"slug: {src.stem}", f"slug: {slug}", 1)
         text = text.replace("\ntitle: ", f"\ntitle: {i} ", 1)
+        # Each copy keeps its original's old slugs (a redirect page each), numbered as
+        # its slug is: two articles may not claim one alias.
+        text = ALIASES.sub(lambda m: re.sub(r"(?m)$", f"-{i}", m.group(0)), text, count=1)
         (content / f"{slug}.md").write_text(text, encoding="utf-8")
     return content
 
