@@ -24,7 +24,6 @@ from markdown_it import MarkdownIt  # noqa: E402
 from feedsite.build import BuildState, build  # noqa: E402
 from feedsite.config import load_config  # noqa: E402
 
-
 ALIASES = re.compile(r"(?<=\naliases:\n)- [^\n]+(?:\n- [^\n]+)*")
 
 
@@ -40,7 +39,8 @@ def make_site(folder: Path, n: int) -> Path:
         text = text.replace("\ntitle: ", f"\ntitle: {i} ", 1)
         # Each copy keeps its original's old slugs (a redirect page each), numbered as
         # its slug is: two articles may not claim one alias.
-        text = ALIASES.sub(lambda m: re.sub(r"(?m)$", f"-{i}", m.group(0)), text, count=1)
+        suffix = f"-{i}"
+        text = ALIASES.sub(lambda m, s=suffix: re.sub(r"(?m)$", s, m.group(0)), text, count=1)
         (content / f"{slug}.md").write_text(text, encoding="utf-8")
     return content
 

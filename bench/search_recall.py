@@ -8,7 +8,7 @@ cuts the bodies, the set most favourable to a dictionary segmenter. Expected hit
 issue's definition, from the content files alone. Per option, per query:
 recall = found ∩ expected / expected. Options:
 
-- feedsite: the built site's own search (search.js in Chromium, every match);
+- feedsite: the built site's own search (search-index.js in Chromium, every match);
 - pagefind: Pagefind's extended build over the same pages, configured as it was
   before (article text without tags), queried with its own JS API in Chromium;
 - jieba: a dictionary segmenter on both sides (jieba's search mode), simulated

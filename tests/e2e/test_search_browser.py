@@ -331,16 +331,37 @@ def test_results_read_well_in_light_and_dark(browser, site, refs, scheme, width)
         ctx.close()
 
 
+def test_a_double_click_on_more_shows_every_result_once(tab, site, refs):
+    """A second click while the next results are on their way once made two batches:
+    the status said "20 篇文章" of 40 and the button went away."""
+    chars = sorted({c for r in refs for c in norm(r.prose) if "\u4e00" <= c <= "\u9fff"})
+    word = max(chars, key=lambda c: len(holders(refs, c)))
+    assert len(holders(refs, word)) > 20, word  # more than the first page of results
+    tab.visit(site + "/search/")
+    page = tab.page
+    page.locator("#search-input").type(word)
+    wait_idle(page, "search-results")
+    page.locator("#search-more").dblclick()
+    wait_idle(page, "search-results")
+    while page.locator("#search-more").is_visible():
+        page.locator("#search-more").click()
+        wait_idle(page, "search-results")
+    shown = page.eval_on_selector("#search-results", READ)
+    slugs = [r["slug"] for r in shown]
+    assert len(slugs) == len(set(slugs)) and holders(refs, word) <= set(slugs), (word, slugs)
+    assert page.inner_text("#search-status") == f"{len(slugs)} 篇文章"
+
+
 # --- weight and requests ------------------------------------------------------------------
 
 def test_pages_load_no_search_code_until_the_box_is_used(tab, site, refs):
     log = tab.visit(site + an_article(refs))
     tab.page.wait_for_timeout(300)
-    searchy = lambda: [u for u in log.requests if "/assets/search.js" in u or "/search/data/" in u]  # noqa: E731
+    searchy = lambda: [u for u in log.requests if "/assets/search" in u or "/search/data/" in u]  # noqa: E731
     assert searchy() == [], searchy()
     tab.page.locator(".search-box input").focus()
     tab.page.wait_for_function("() => window.feedsiteSearch")
-    assert [u.split("?")[0] for u in searchy()] == [f"{site}/assets/search.js"]
+    assert [u.split("?")[0] for u in searchy()] == [f"{site}/assets/search-index.js", f"{site}/assets/search.js"]
     tab.page.keyboard.type("扩散")
     wait_idle(tab.page, "search-drop")
     assert any("/search/data/t/" in u for u in searchy())

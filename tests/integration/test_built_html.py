@@ -101,7 +101,8 @@ def test_asset_urls_carry_the_hash_of_what_they_serve(site):
             served = (site / path.lstrip("/")).read_bytes()
             assert hashlib.sha256(served).hexdigest().startswith(digest), (rel, path)
             found.add(path)
-    assert {"/assets/style.css", "/assets/theme.js", "/assets/favicon.svg", "/assets/search.js"} <= found
+    assert {"/assets/style.css", "/assets/theme.js", "/assets/favicon.svg", "/assets/search.js",
+            "/assets/search-index.js"} <= found
     check = subprocess.run([sys.executable, "-m", "feedsite", "check", "--out", str(site)],
                            cwd=site.parent, capture_output=True, text=True, timeout=300)
     assert check.returncode == 0, check.stdout + check.stderr

@@ -77,7 +77,7 @@ def test_real_dates_reach_the_sitemap_the_feed_and_the_cards(config):
     assert site["updated"] == "2027-03-04" and site["dated"]
 
 
-@pytest.mark.parametrize("name", ["style.css", "theme.js", "search.js", "favicon.svg"])
+@pytest.mark.parametrize("name", ["style.css", "theme.js", "search.js", "search-index.js", "favicon.svg"])
 def test_every_linked_asset_has_a_content_hash(config, name):
     from feedsite.build.static import asset_versions
     versions = asset_versions(config)

@@ -30,6 +30,7 @@ PAGES = ["/", f"/articles/{A}/", f"/articles/{B}/", "/tags/", "/topics/algorithm
          "/tags/leetcode/", "/articles/rnn/"]
 MISSING = "/no/such/page/"
 ASSETS = {"/assets/style.css": "text/css", "/assets/search.js": "text/javascript",
+          "/assets/search-index.js": "text/javascript",
           "/assets/favicon.svg": "image/svg+xml",
           "/assets/mathjax/fonts/MathJax_Main-Regular.woff": "font/woff",
           "/assets/mathjax/fonts/MathJax_Math-Italic.woff": "font/woff",

@@ -26,7 +26,16 @@ from feedsite.build.searchindex import (
     search_files,
     shard_count,
 )
-from feedsite.build.searchtext import FORMULA, body_text, fold, fold_table, grams, index_keys, runs, search_docs
+from feedsite.build.searchtext import (
+    FORMULA,
+    body_text,
+    fold,
+    fold_table,
+    grams,
+    index_keys,
+    runs,
+    search_docs,
+)
 from feedsite.build.taxonomy import index_site
 from feedsite.urls import Urls
 

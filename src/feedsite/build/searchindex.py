@@ -43,7 +43,7 @@ MORE_DIGITS = "wxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_-"
 
 
 def fnv1a(gram: str) -> int:
-    """FNV-1a over code points; search.js computes the same with Math.imul."""
+    """FNV-1a over code points; search-index.js computes the same with Math.imul."""
     h = 0x811C9DC5
     for c in gram:
         h = ((h ^ ord(c)) * 0x01000193) & 0xFFFFFFFF

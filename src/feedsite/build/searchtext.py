@@ -9,7 +9,7 @@ the query as in the article, so intersecting the bigrams' article lists yields
 every article that holds it (and a few that hold the bigrams apart, which the
 browser drops when it checks the article's text).
 
-The browser folds the query with the same rules (search.js), taking the
+The browser folds the query with the same rules (search-index.js), taking the
 characters whose case folding differs from lower-casing from `fold_table`, so
 both sides agree on Unicode data this Python was built with.
 """
