@@ -1,16 +1,17 @@
 // feedsite search, the part that reads the index build/searchindex.py writes (search.js
 // shows the results; both load together, this one first).
 //
-// A query is folded exactly as the index was (NFKC, then case folding), cut into
-// the same overlapping bigrams (a lone Chinese character is looked up by itself),
-// and the articles holding every bigram are the candidates; each shown result is
-// then checked against its article's text, so 滑动窗口 finds 滑动窗口最大值 and
-// 窗口 finds it too. Words separated by spaces must all occur, anywhere in the article.
+// A query is folded exactly as the index was (NFKC, case folding, no hyphen between
+// two letters), cut into the same overlapping bigrams (a lone Chinese character is
+// looked up by itself), and the articles holding every bigram are the candidates;
+// each shown result is then checked against its article's text, so 滑动窗口 finds
+// 滑动窗口最大值 and 窗口 finds it too. Words separated by spaces must all occur,
+// anywhere in the article.
 (function () {
   "use strict";
   if (window.feedsiteIndex) return;  // the page's own script and the header's loader
   var END = "0123456789abcdefghijklmnopqrstuv", MORE = "wxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_-";
-  var RUN = /[\p{L}\p{N}]+/gu;
+  var RUN = /[\p{L}\p{N}]+/gu, WORDY = /^[\p{L}\p{N}]$/u;
 
   var digit = {};
   for (var i = 0; i < 32; i++) { digit[END[i]] = i; digit[MORE[i]] = 32 + i; }
@@ -72,7 +73,25 @@
       out += f; j += c.length;
     }
     from.push(text.length);
-    return { text: out, from: from };
+    return joinHyphens({ text: out, from: from });
+  }
+
+  // Without the hyphens that join two letters or digits (searchtext.fold): multi-token
+  // and Multitoken fold alike. Neighbours are whole code points, as Python sees them.
+  function joinHyphens(f) {
+    var t = f.text, text = "", from = [];
+    if (t.indexOf("-") < 0 && t.indexOf("\u2010") < 0) return f;
+    for (var k = 0; k < t.length; k++) {
+      var c = t[k];
+      if ((c === "-" || c === "\u2010") && k > 0 && k + 1 < t.length) {
+        var low = t.charCodeAt(k - 1) >= 0xDC00 && t.charCodeAt(k - 1) < 0xE000 && k > 1;
+        var before = low ? t.slice(k - 2, k) : t[k - 1], after = String.fromCodePoint(t.codePointAt(k + 1));
+        if (WORDY.test(before) && WORDY.test(after)) continue;
+      }
+      text += c; from.push(f.from[k]);
+    }
+    from.push(f.from[t.length]);
+    return { text: text, from: from };
   }
 
   function parse(query, table) {

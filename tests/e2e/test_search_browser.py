@@ -15,6 +15,8 @@ from conftest import CONTENT, ROOT, copy_corpus
 from searchref import holders, norm, reference_articles, sample_words
 from siteprobe import Tab, build_copy, build_site, serve
 
+from feedsite.build.searchtext import fold
+
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = ROOT / "test-artifacts"
@@ -331,6 +333,27 @@ def test_results_read_well_in_light_and_dark(browser, site, refs, scheme, width)
         ctx.close()
 
 
+def test_a_hyphen_between_letters_is_optional(tab, site, refs):
+    """The dumps lost most hyphens (Multitoken, Anchorfree) that readers type
+    (multi-token, R-CNN), and kept a few: either spelling finds the articles holding
+    either, with the match marked."""
+    hyphened = sorted({w for r in refs for w in re.findall(r"[A-Za-z]{2,}(?:-[A-Za-z]+)+", r.prose)})
+    assert len(hyphened) >= 2, hyphened
+    # Long joined words of titles and prose, which a reader may type with a hyphen.
+    joined = sorted({w for r in refs for w in re.findall(r"[a-z]{10,}", norm(r.title + " " + r.prose))})
+    assert len(joined) >= 2, joined
+    cases = [(w, w.replace("-", "")) for w in hyphened[:2]]
+    cases += [(w[:len(w) // 2] + "-" + w[len(w) // 2:], w) for w in joined[:2]]
+    for with_hyphen, without in cases:
+        want = holders(refs, with_hyphen) | holders(refs, without)
+        assert want
+        for query in (with_hyphen, without, with_hyphen.upper()):
+            results = page_search(tab, site, query)
+            assert want <= {r["slug"] for r in results}, (query, want)
+            for r in results:
+                assert any(fold(m) == fold(without) for m in r["marks"]), (query, r)
+
+
 def test_a_double_click_on_more_shows_every_result_once(tab, site, refs):
     """A second click while the next results are on their way once made two batches:
     the status said "20 篇文章" of 40 and the button went away."""
@@ -381,11 +404,13 @@ def test_search_page_scripts_never_block_rendering(site):
 
 def test_browser_folds_text_as_the_index_does(tab, site, refs):
     tab.visit(site + "/search/")
-    texts = ["ＬｅｅｔＣｏｄｅ（ROPE）", "Straße ﬁ ΣΊΣΥΦΟΣ İstanbul", "①㈱ ＡＢＣ ｱｲｳ", "ᏣᎳᎩ ꭰꭱ"]
+    texts = ["ＬｅｅｔＣｏｄｅ（ROPE）", "Straße ﬁ ΣΊΣΥΦΟΣ İstanbul", "①㈱ ＡＢＣ ｱｲｳ", "ᏣᎳᎩ ꭰꭱ",
+             "Multi-Token R‐CNN ＧＰＴ－３ a - b x-- -y 𠀀-𠀁 1-t"]
     texts += [r.title for r in refs] + [t for r in refs for t in r.tags] + [r.prose for r in refs[:10]]
     got = tab.page.evaluate("async (ts) => Promise.all(ts.map(t => feedsiteSearch.fold(t, '/search/data/')))",
                             texts)
-    assert got == [norm(t) for t in texts]
+    assert got == [fold(t) for t in texts]
+    assert got[4] == "multitoken rcnn gpt3 a - b x-- -y 𠀀𠀁 1t"
 
 
 def test_axe_finds_nothing_on_search_and_dropdown(tab, site, refs):

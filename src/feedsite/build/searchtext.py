@@ -44,9 +44,16 @@ CASED_PLANES = 0x20000
 _SCAN = 256  # code points looked at together
 
 
+# A hyphen between two letters or digits: the dumps lost most of theirs (Multitoken,
+# Anchorfree, RCNN) while readers type them (multi-token, R-CNN), so search ignores
+# it and either spelling finds both. Any other hyphen, and every other mark, stays.
+_JOINING_HYPHEN = re.compile(r"(?<=[^\W_])[-\u2010](?=[^\W_])")
+
+
 def fold(text: str) -> str:
-    """The normal form search compares: NFKC, then Unicode case folding."""
-    return unicodedata.normalize("NFKC", text).casefold()
+    """The normal form search compares: NFKC, then Unicode case folding, then without
+    the hyphens that join two letters or digits."""
+    return _JOINING_HYPHEN.sub("", unicodedata.normalize("NFKC", text).casefold())
 
 
 @functools.lru_cache(maxsize=1)
