@@ -131,12 +131,18 @@ def test_restored_leetcode_excerpt_has_section_anchors():
 def test_a_body_opening_with_its_title_does_not_show_it_twice():
     for title, body in [("Flowbased Models", "## 💡 Flowbased Models\n\n## Normalizing Flow\n\n正文。"),
                         ("深度学习偏置的作用?", "## 1\\.深度学习偏置的作用?\n\n正文。"),
-                        ("搜索引擎概述", "## 1\\. 搜索引擎概述\n\n### 1\\.1 推荐和搜索比较\n\n正文。")]:
+                        ("搜索引擎概述", "## 1\\. 搜索引擎概述\n\n### 1\\.1 推荐和搜索比较\n\n正文。"),
+                        # The first heading, after an opening line.
+                        ("DDPM 关键点", "💡 扩散模型:通过加噪学习分布\n\n## DDPM 关键点:\n\n- 正向加噪\n")]:
         html = render_markdown(body, title).html
         assert title.rstrip("?") not in html.split("<h")[0] and html.count(title.rstrip("?")) == 0, html
     assert "<h2" in render_markdown(body, "搜索引擎概述").html  # 1.1 moves up under the page's h1
     kept = render_markdown("## 另一个标题\n\n正文。", "标题").html
     assert "另一个标题" in kept  # a different heading is the body's own
+    later = render_markdown("开头。\n\n## 第一节\n\n正文。\n\n## 标题\n\n再说。", "标题")
+    assert [h.text for h in later.toc] == ["第一节", "标题"]  # only the first heading can repeat it
+    opening = render_markdown("💡 扩散模型:通过加噪学习分布\n\n## DDPM 关键点:\n\n- 正向加噪\n", "DDPM 关键点")
+    assert not opening.toc and "扩散模型" in opening.html and "关键点" not in opening.html
 
 
 def test_known_language_is_highlighted():

@@ -120,10 +120,12 @@ def same_title(heading: str, title: str) -> bool:
 
 
 def _drop_title_heading(tokens: list[Token], title: str, plain) -> list[Token]:
-    """The page shows the title as its h1; a body that opens with it says it once."""
-    if (title and len(tokens) >= 3 and tokens[0].type == "heading_open"
-            and same_title(plain(_inline_text(tokens[1].children or [])), title)):
-        tokens = tokens[3:]
+    """The page shows the title as its h1; a body whose first heading says it again (at
+    the top, or after an opening line: "💡 扩散模型…" then "## DDPM 关键点:") says it once."""
+    first = next((i for i, t in enumerate(tokens) if t.type == "heading_open"), None)
+    if (title and first is not None and first + 1 < len(tokens)
+            and same_title(plain(_inline_text(tokens[first + 1].children or [])), title)):
+        tokens = tokens[:first] + tokens[first + 3:]
     # Under the page's h1 the body's headings start at h2, so none is skipped.
     levels = [int(t.tag[1]) for t in tokens if t.type in ("heading_open", "heading_close")]
     shift = min(levels, default=2) - 2
