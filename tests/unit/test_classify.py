@@ -45,7 +45,7 @@ def test_every_real_article_gets_the_topic_a_reader_would_give():
 def test_tags_are_shared_enough_for_a_tag_cloud():
     counts = Counter(tag for fields in real_articles() for tag in fields["tags"])
     assert sum(1 for n in counts.values() if n >= 3) >= 10
-    assert max(counts.values()) >= 8
+    assert max(counts.values()) >= 6  # 扩散模型: 7 (9 before it left two articles that never name it)
 
 
 def test_aliases_map_to_the_canonical_tag(config):
@@ -83,6 +83,24 @@ def test_a_term_named_only_in_contrast_or_apart_from_the_subject_is_not_a_tag():
     assert "RNN" not in survey.tags and "CNN" not in survey.tags and "位置编码" in survey.tags
     rnn = by_opening["RNN 概述 在前面讲到的D"]  # names CNN three times, only as what RNN is not
     assert rnn.tags[0] == "RNN" and "CNN" not in rnn.tags
+
+
+def test_every_tag_is_said_in_its_article_or_is_its_topics_broadest(config):
+    """A fallback tag tops up only where the article names it: 扩散模型 had landed on two
+    articles that never name diffusion, and 目标检测 on one about receptive fields."""
+    unsaid = []
+    for text, gen in generated_by_opening().items():
+        topic = config.topic(gen.topic)
+        for tag in gen.tags:
+            rule = next(r for r in config.tags if r.name == tag)
+            words = [w.casefold() for w in (rule.name, *rule.aliases)]
+            if not any(w in (gen.title + text).casefold() for w in words):
+                unsaid.append((gen.title, tag))
+                assert tag == topic.fallback_tags[0], (gen.title, tag)
+    assert len(unsaid) <= 8, unsaid  # the broadest tag stands in only where nothing fits
+    by_title = {gen.title: gen for gen in generated_by_opening().values()}
+    assert "扩散模型" not in by_title["生成模型与参数"].tags + by_title["任务建模与MNIST"].tags
+    assert "目标检测" not in by_title["如何计算RF"].tags and "CNN" in by_title["如何计算RF"].tags
 
 
 def test_a_tag_with_topics_is_that_topics_sense_of_the_word():

@@ -125,8 +125,9 @@ class Classifier:
 
     def choose_tags(self, topic_slug: str, in_prose: dict, named: dict, sentences: list[str] = (),
                     main_terms: tuple[str, ...] = ()) -> list[str]:
-        """2–6 canonical tag names, salient ones first, topped up from the topic's
-        fallback tags when fewer than two are salient."""
+        """Up to 6 canonical tag names, salient ones first. Fewer than two are topped up
+        from the topic's fallback tags the article says, then with the first, the topic's
+        broadest (生成模型): 扩散模型 is no tag of an article that never names diffusion."""
         mentions: dict[int, int] = {}
         for word in in_prose.keys() | named.keys():
             for order in self.tag_of.get(word, ()):
@@ -158,7 +159,9 @@ class Classifier:
                         key=lambda o: (o not in headline, -mentions[o], o))
         tags = [self.config.tags[order].name for order in ranked[:MAX_TAGS]]
         topic = self.config.topic(topic_slug)
-        for fallback in topic.fallback_tags if topic else ():
+        said = {self.config.tags[o].name for o in mentions}
+        fallbacks = topic.fallback_tags if topic else ()
+        for fallback in [*(f for f in fallbacks if f in said), *fallbacks[:1]]:
             if len(tags) >= MIN_TAGS:
                 break
             if fallback not in tags:
