@@ -103,6 +103,14 @@ def test_every_tag_is_said_in_its_article_or_is_its_topics_broadest(config):
     assert "目标检测" not in by_title["如何计算RF"].tags and "CNN" in by_title["如何计算RF"].tags
 
 
+def test_the_most_said_tag_counts_even_when_a_heading_names_another():
+    """LeetCode 11's headings (题目, 题解) name LeetCode; its seven 指针 are its method."""
+    by_title = {gen.title: gen for gen in generated_by_opening().values()}
+    assert by_title["11. 盛最多水的容器"].tags[:2] == ("LeetCode", "双指针")
+    rnn = generated_by_opening()["RNN 概述 在前面讲到的D"]
+    assert "CNN" not in rnn.tags  # mentions in contrast still do not count
+
+
 def test_a_tag_with_topics_is_that_topics_sense_of_the_word():
     by_opening = generated_by_opening()
     detection = by_opening["在深度学习目标检测中,特别"]  # "多尺度滑动窗口检测" in a heading

@@ -9,7 +9,8 @@ A tag needs salience, not just a count. It is salient when the title or a
 heading names it, or when it is said at least twice, not far less often than
 the article's main tag, and at least once in a sentence that also names a main
 term; or when the text defines it, giving it with another of its names in brackets
-(`滑动窗口 (Sliding Window)`). Mentions in contrast (`不同于RNN、CNN等模型`) do not count. A tag whose
+(`滑动窗口 (Sliding Window)`); or when it is the most-said tag, said five times or
+more, whatever the headings name. Mentions in contrast (`不同于RNN、CNN等模型`) do not count. A tag whose
 rule names topics (`topics: [algorithms]` for 滑动窗口) is that topic's sense
 of the word only.
 """
@@ -25,6 +26,10 @@ MAX_TAGS = 6
 MIN_TAGS = 2
 # A mention this many times rarer than the main tag's is a passing one.
 FAR_LESS = 4
+# The most-said tag, said this often, is what the article is about even when a heading
+# names another: LeetCode 11's headings (题目, 题解) name LeetCode, and its 7 指针 are
+# its method, 双指针.
+MOST_SAID = 5
 _CONTRAST = re.compile(r"(?:不同于|区别于|不像|而不是|而非)[^,。;:!?\uff0c]*|与[^,。;:!?\uff0c]{1,20}不同")
 _SENTENCE = re.compile(r"[^。!?;\uff01\uff1f\uff1b]+")
 # A word repeated many times is one signal, not many.
@@ -149,7 +154,7 @@ class Classifier:
                 return True
             if mentions[order] * FAR_LESS < most:
                 return False  # a passing mention
-            if not headline and order in top:
+            if order in top and (not headline or mentions[order] >= MOST_SAID):
                 return True
             own = set(self._words(order))
             others = [w for w in main if w not in own]
