@@ -17,6 +17,7 @@ from .pieces import HEADING, ITEM, PARA, Block, Pieces
 
 MAX_LEVEL = 4
 MAX_PHRASE_CHARS = 24
+MAX_CLAUSE_CHARS = 160  # one line of a list that the feed joined with `; `
 
 # Section words that are headings wherever they stand alone between spaces.
 SECTION_WORDS = ("引言与背景", "引言", "背景介绍", "背景", "概述", "简介", "前言", "摘要", "导读", "综述",
@@ -80,6 +81,7 @@ def layout(text: str) -> list[Block]:
     if not leetcode:  # a problem statement's spaces are too loose for these rules
         _mark_lists(lay)
         _mark_labelled_lines(lay)
+        _mark_semicolon_items(lay)
         _mark_headings(lay, boundary)
     return lay.blocks()
 
@@ -126,6 +128,33 @@ def _mark_labelled_lines(lay: Pieces) -> None:
             if j < n:
                 lay.mark(j, PARA)
         i = max(j, i + 1)
+
+
+def _mark_semicolon_items(lay: Pieces) -> None:
+    """`两个选择: 想办法…做法; 想办法…做法。`: after a lead-in that ends with a colon, two or
+    more clauses that end with a semicolon at a space, the last with a sentence end (or
+    the excerpt's end), were the lines of a list."""
+    n, i = len(lay), 1
+    while i < n:
+        if not lay.piece(i - 1).endswith((":", "\uff1a")):
+            i += 1
+            continue
+        starts, j = [i], i
+        while j < n and lay.ends[j] - lay.starts[starts[-1]] <= MAX_CLAUSE_CHARS:
+            piece = lay.piece(j)
+            if _SENTENCE_END.search(piece[-8:]) or j == n - 1:
+                break
+            if piece.endswith((";", "\uff1b")):
+                starts.append(j + 1)
+            j += 1
+        else:
+            starts = []  # a clause too long for a line of a list, or no end in sight
+        if len(starts) >= 2:
+            for k in starts:
+                lay.mark(k, ITEM)
+            if j + 1 < n:
+                lay.mark(j + 1, PARA)
+        i = max(j, i) + 1
 
 
 def _commit_items(lay: Pieces, run) -> None:
