@@ -75,7 +75,7 @@ def test_math_is_typeset_in_the_html_with_no_mathjax_script(built):
 
 
 def test_truncated_and_lost_formula_notes(built):
-    page = (built / "articles/ren-wu-jian-mo-yu-mnist/index.html").read_text()
+    page = (built / "articles/dui-mnist-ren-wu-jian-mo/index.html").read_text()
     assert 'id="cut"' in page and "原文在此截断" in page and 'class="lost-formula"' in page
     assert "处公式在来源中丢失，文中标为" in page
     assert "feeds/001_f00c854485791293.txt:11" in page  # provenance is shown

@@ -63,7 +63,7 @@ def test_cut_off_formulas_are_marked_and_counted(built):
         assert fields["cut_formulas"] == counts.cut == 1  # the extractor's count, in front matter
         assert BODY.search(page).group(1).count('<span class="math-cut">公式在摘录中被截断</span>') == 1
         assert "处公式只剩半截" in page
-    page = article(built, "lian-shi-fa-ze-fen-jie")
+    page = article(built, "lian-shi-fa-ze-fen-jie-lian-he-fen-bu")
     assert r"p(x_i \mid" not in page and "x_i \\mid..." not in page
 
 

@@ -17,7 +17,8 @@ from .pieces import HEADING, ITEM, PARA, Block, Pieces
 
 MAX_LEVEL = 4
 MAX_PHRASE_CHARS = 24
-MAX_CLAUSE_CHARS = 160  # one line of a list that the feed joined with `; `
+MAX_CLAUSE_CHARS = 160  # one line of a list that the feed joined
+MIN_LINE_CHARS = 20  # a sentence this long can have been a line of its own
 
 # Section words that are headings wherever they stand alone between spaces.
 SECTION_WORDS = ("引言与背景", "引言", "背景介绍", "背景", "概述", "简介", "前言", "摘要", "导读", "综述",
@@ -40,9 +41,15 @@ _PREDICATE = re.compile(r"^(?:(?:实际上|其实|本质上|也|就|都|还|则|
 # After a lone Latin word, more openings mean it was the subject (`DDPM 有…`, `Medusa 在…`).
 _LATIN_PREDICATE = re.compile(r"^(?:是|有|没|不|在|将|把|被|的|也|就|都|还|会|可|能|则|并|和|与|等|对|从|用|"
                               r"通过|使用|采用|提出|利用)")
+# What follows a term and its gloss when the term is the sentence's subject.
+_SUBJECT_THEN = re.compile(_PREDICATE.pattern + r"|^(?:将|把|被|通过|使用|采用|提出|利用)")
 # `有两种做法:`, `如下:` introduce a list as a sentence does, not as a heading.
 _LEAD_IN = re.compile(r"(?:有|是|如下|以下|下面|包括|分为|主要|其中|可以)")
 _FOLLOWER_BAD = set("的了着过们等之和与及或")
+# A clause opened by one of these needs the main clause that follows it: its line goes on.
+_OPEN_CLAUSE = re.compile(r"(?:如果|假如|假设|若|当|虽然|尽管|因为|由于|只要|只有|除非)[^,，;；:：]*$")
+# A line does not end on a preposition: what it governs comes after the space.
+_PREPOSITION_END = re.compile(r"(?:通过|经过|利用|采用|按照|根据|基于|对于|关于|作为|比如|例如|包括)$")
 _EMOJI = re.compile(r"^[\U0001F300-\U0001FAFF\u2600-\u27BF]\ufe0f?$")
 _PUNCT_START = re.compile(r"[,。\uff0c;\uff1b:\uff1a!\uff01?\uff1f、)\uff09]")
 _NUMBER_ATTACHED = re.compile(r"(\d{1,2}(?:\.\d{1,2}){0,2})\.(?=[\u3400-\u9fff])")  # `1.深度学习…`
@@ -82,6 +89,8 @@ def layout(text: str) -> list[Block]:
         _mark_lists(lay)
         _mark_labelled_lines(lay)
         _mark_semicolon_items(lay)
+        _mark_spaced_labels(lay)
+        _mark_run_on_lines(lay, boundary)
         _mark_headings(lay, boundary)
     return lay.blocks()
 
@@ -155,6 +164,71 @@ def _mark_semicolon_items(lay: Pieces) -> None:
             if j + 1 < n:
                 lay.mark(j + 1, PARA)
         i = max(j, i) + 1
+
+
+def _mark_spaced_labels(lay: Pieces) -> None:
+    """`能够: 密度估计 :给定 x 计算… 采样生成 :从…采样`: a bold label lost its markup and
+    kept a space before its colon. After a lead-in that ends with a colon, two or more
+    such labels, each within a line's length of the one before, start the lines of a list."""
+    n, i = len(lay), 1
+    while i < n:
+        if not lay.piece(i - 1).endswith((":", "\uff1a")) or not _spaced_label(lay, i):
+            i += 1
+            continue
+        starts = [i]
+        for j in range(i + 2, n - 1):
+            if lay.ends[j] - lay.starts[starts[-1]] > MAX_CLAUSE_CHARS:
+                break
+            if _spaced_label(lay, j):
+                starts.append(j)
+        if len(starts) >= 2:
+            for k in starts:
+                lay.mark(k, ITEM)
+        i = starts[-1] + 1
+
+
+def _spaced_label(lay: Pieces, i: int) -> bool:
+    return i + 1 < len(lay) and lay.text.startswith((":", "\uff1a"), lay.starts[i + 1]) \
+        and len(lay.piece(i)) <= 8 and lay.all_prose(i, i + 1) and _is_phrase(lay.piece(i))
+
+
+def _mark_run_on_lines(lay: Pieces, boundary: list[bool]) -> None:
+    """`…回顾一下RNN的结构 对RNN有一定了解的话,…`: Chinese puts no space between words, so
+    a space between two Han characters (or after a closing bracket) was a line break the
+    feed joined, when the text before it, back to the block's start or the last such
+    space, is long enough to have been a line and ends on a word, and the text after
+    opens a sentence. Spaces around a term set apart (`学习到一种 通用的特征表达 用于…`)
+    are none: the text between them is too short for a line."""
+    text, since = lay.text, 0
+    for i in range(1, len(lay)):
+        end, start = lay.ends[i - 1], lay.starts[i]
+        if i - 1 in lay.marks:
+            since = lay.starts[i - 1]
+        if i in lay.marks or not lay.prose[end - 1]:
+            continue
+        before = text[end - 1]
+        if not (_is_han(before) or before in ")\uff09") or not _is_han(text[start]):
+            continue
+        line, rest = text[since:end], text[start:start + 12]
+        since = start  # the next line, if there is one, is measured from here
+        if len(line) < MIN_LINE_CHARS or before in _BAD_END or _OPEN_CLAUSE.search(line) or \
+                _PREPOSITION_END.search(line) or rest[0] in _FOLLOWER_BAD or _PREDICATE.match(rest):
+            continue
+        if before in ")\uff09" and not _gloss_or_remark(line, rest):
+            continue
+        lay.mark(i, PARA)
+        boundary[i] = True
+
+
+def _gloss_or_remark(line: str, rest: str) -> bool:
+    """A line may end on a bracket that holds a remark (`(有关 Normalizing Flow 的详细理论)`)
+    or glosses a term (`GRU (Gated Recurrent Unit)`), unless the bracket is a function's
+    argument (`h(t−1) 共同决定`) or the glossed term is the subject of what follows
+    (`连续扩散模型 (Continuous Diffusion Models) 将…`)."""
+    opening = max(line.rfind("("), line.rfind("\uff08"))
+    if opening < 0 or (opening > 0 and line[opening - 1].isascii() and line[opening - 1].isalnum()):
+        return False
+    return bool(_HAN.search(line, opening)) or not _SUBJECT_THEN.match(rest)
 
 
 def _commit_items(lay: Pieces, run) -> None:
