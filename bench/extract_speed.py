@@ -30,8 +30,8 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from feedsite import extract  # noqa: E402
 from feedsite.config import load_config  # noqa: E402
-from feedsite.extract.blocks import _is_phrase as is_phrase  # noqa: E402
 from feedsite.extract.fingerprint import _text_hash as text_hash  # noqa: E402
+from feedsite.extract.phrases import is_phrase  # noqa: E402
 from feedsite.extract.structure import blocks_of  # noqa: E402
 from feedsite.segment import segmenter  # noqa: E402
 from feedsite.slugs import _run_pinyin as run_pinyin  # noqa: E402
