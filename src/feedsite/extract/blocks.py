@@ -26,8 +26,12 @@ _URL = re.compile(r"https?://\S+$")
 _NUMBER = re.compile(r"(\d{1,2}(?:\.\d{1,2}){0,2})\.?")  # a section number standing alone
 # What follows a term and its gloss when the term is the sentence's subject.
 _SUBJECT_THEN = re.compile(PREDICATE.pattern + r"|^(?:将|把|被|通过|使用|采用|提出|利用)")
-# A clause opened by one of these needs the main clause that follows it: its line goes on.
-_OPEN_CLAUSE = re.compile(r"(?:如果|假如|假设|若|当|虽然|尽管|因为|由于|只要|只有|除非)[^,，;；:：]*$")
+# A clause opened by one of these needs the main clause that follows it: its line goes
+# on, unless the clause is a line's worth itself (`如果传递距离过长还会有梯度消失…`).
+_OPEN_CLAUSE = re.compile(r"(?:如果|假如|假设|若(?!干)|当(?!然|前|时)|虽然|尽管|因为|由于|只要|只有|除非)"
+                          rf"[^,，;；:：]{{0,{MIN_LINE_CHARS - 3}}}$")
+# `过` after a space is the particle of a verb before it (`看 过`), but not in these words.
+_FOLLOWER_WORD = re.compile(r"过去|过程")
 # A line does not end on a preposition: what it governs comes after the space.
 _PREPOSITION_END = re.compile(r"(?:通过|经过|利用|采用|按照|根据|基于|对于|关于|作为|比如|例如|包括)$")
 _EMOJI = re.compile(r"^[\U0001F300-\U0001FAFF\u2600-\u27BF]\ufe0f?$")
@@ -88,7 +92,8 @@ def _mark_run_on_lines(lay: Pieces, boundary: list[bool]) -> None:
         line, rest = text[since:end], text[start:start + 12]
         since = start  # the next line, if there is one, is measured from here
         if len(line) < MIN_LINE_CHARS or before in BAD_END or _OPEN_CLAUSE.search(line) or \
-                _PREPOSITION_END.search(line) or rest[0] in FOLLOWER_BAD or PREDICATE.match(rest):
+                _PREPOSITION_END.search(line) or PREDICATE.match(rest) or \
+                (rest[0] in FOLLOWER_BAD and not _FOLLOWER_WORD.match(rest)):
             continue
         if before in ")\uff09" and not _gloss_or_remark(line, rest):
             continue

@@ -11,6 +11,7 @@ from .phrases import HAN, SENTENCE_END, is_phrase
 from .pieces import HEADING, ITEM, PARA, Pieces
 
 MAX_CLAUSE_CHARS = 160  # one line of a list that the feed joined
+MAX_LABEL_CHARS = 12  # a bold label at the start of a line: `直接位置和形状回归`
 # `有两种做法:`, `如下:` introduce a list as a sentence does, not as a heading.
 _LEAD_IN = re.compile(r"(?:有|是|如下|以下|下面|包括|分为|主要|其中|可以)")
 _ITEM_FIRST = frozenset("0123456789(\uff08")
@@ -106,9 +107,10 @@ def mark_semicolon_items(lay: Pieces) -> None:
 
 
 def mark_spaced_labels(lay: Pieces) -> None:
-    """`能够: 密度估计 :给定 x 计算… 采样生成 :从…采样`: a bold label lost its markup and
-    kept a space before its colon. After a lead-in that ends with a colon, two or more
-    such labels, each within a line's length of the one before, start the lines of a list."""
+    """`能够: 密度估计 :给定 x 计算… 采样生成 :从…采样`, `关键理解点: 无需预定义锚框: 在传统…
+    直接位置和形状回归: …`: a bold label lost its markup, and a space stands on one side
+    of its colon. After a lead-in that ends with a colon, two or more such labels, each
+    within a line's length of the one before, start the lines of a list."""
     n, i = len(lay), 1
     while i < n:
         if not lay.piece(i - 1).endswith((":", "\uff1a")) or not _spaced_label(lay, i):
@@ -127,5 +129,12 @@ def mark_spaced_labels(lay: Pieces) -> None:
 
 
 def _spaced_label(lay: Pieces, i: int) -> bool:
-    return i + 1 < len(lay) and lay.text.startswith((":", "\uff1a"), lay.starts[i + 1]) \
-        and len(lay.piece(i)) <= 8 and lay.all_prose(i, i + 1) and is_phrase(lay.piece(i))
+    """Piece i is a short phrase, and a colon ends it or starts the piece after it."""
+    if i + 1 >= len(lay) or not lay.all_prose(i, i + 1):
+        return False
+    piece, colons = lay.piece(i), (":", "\uff1a")
+    if piece.endswith(colons) and not lay.text.startswith(colons, lay.starts[i + 1]):
+        piece = piece[:-1]
+    elif not lay.text.startswith(colons, lay.starts[i + 1]):
+        return False
+    return len(piece) <= MAX_LABEL_CHARS and is_phrase(piece)

@@ -18,9 +18,10 @@ BAD_START = set("的了着过们和与及或并而但等也都就还又则即且
 BAD_END = set("的了着为是在和与及或对把被将从向给让使等之其于以而但并且则即也都就还又个种些")
 _PRONOUNS = re.compile(r"我们|你们|他们|笔者|我|你")
 # What a sentence opens with when its subject stood before the space: a copula,
-# after any adverbs (`Medusa 是…`, `重参数(…) 实际上是…`).
+# after any adverbs (`Medusa 是…`, `重参数(…) 实际上是…`). `为了…`, `为什么…` open a
+# sentence of their own.
 PREDICATE = re.compile(r"^(?:(?:实际上|其实|本质上|也|就|都|还|则|便|又|通常|一般|主要)\s*)*"
-                        r"(?:是|有|没有|不是|为|即|指|叫|称为|又称|也叫|可以|能够|会)")
+                        r"(?:是|有|没有|不是|为(?!了|什么)|即|指|叫|称为|又称|也叫|可以|能够|会)")
 # After a lone Latin word, more openings mean it was the subject (`DDPM 有…`, `Medusa 在…`).
 LATIN_PREDICATE = re.compile(r"^(?:是|有|没|不|在|将|把|被|的|也|就|都|还|会|可|能|则|并|和|与|等|对|从|用|"
                               r"通过|使用|采用|提出|利用)")
