@@ -365,7 +365,7 @@ def test_an_edit_that_leaves_its_code_as_it_was_does_not_highlight_it_again(site
     Pygments is not even imported (0.1 s of a new process), and the page is as a clean
     build makes it. The cached body holds the block's HTML once, not twice."""
     path = site / "content/11-sheng-zui-duo-shui-de-rong-qi.md"
-    edit(path, "## 提示:\n", "## 提示:\n\n```python\ndef area(h, i, j):\n"
+    edit(path, "### 提示:\n", "### 提示:\n\n```python\ndef area(h, i, j):\n"
                               "    return min(h[i], h[j]) * (j - i)\n```\n\n")
     cached(site)  # highlights the new block and remembers it
     edit(path, "说明: 你不能倾斜容器。", "说明: 你不能倾斜容器,也不能叠放。")

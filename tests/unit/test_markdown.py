@@ -104,7 +104,7 @@ def test_chinese_headings_get_unique_pinyin_anchors_and_toc():
     for anchor in ("ti-mu", "ti-mu-2", "ti-mu-3"):
         assert f'<h2 id="{anchor}">题目</h2>' in out.html
     assert [(h.level, h.text, h.anchor) for h in out.toc] == [
-        (2, "题目", "ti-mu"), (3, "示例 1:", "shi-li-1"), (2, "题目", "ti-mu-2"), (2, "题目", "ti-mu-3")]
+        (2, "题目", "ti-mu"), (3, "示例 1", "shi-li-1"), (2, "题目", "ti-mu-2"), (2, "题目", "ti-mu-3")]
 
 
 def test_heading_slugs_of_an_earlier_render_are_used_as_they_were():
@@ -123,7 +123,7 @@ def test_heading_slugs_of_an_earlier_render_are_used_as_they_were():
 def test_restored_leetcode_excerpt_has_section_anchors():
     body = restore("76. 最小覆盖子串 题目 给定两个字符串 s 和 t 。 示例 1: 输入:s = \"a\" 提示: 无")
     out = render_markdown(body, "76. 最小覆盖子串")
-    assert [(h.level, h.anchor) for h in out.toc] == [(2, "ti-mu"), (3, "shi-li-1"), (2, "ti-shi")]
+    assert [(h.level, h.anchor) for h in out.toc] == [(2, "ti-mu"), (3, "shi-li-1"), (3, "ti-shi")]
     # Without the title to compare with, the opening heading stays.
     assert render_markdown(body).toc[0].text == "76. 最小覆盖子串"
 
@@ -297,3 +297,9 @@ def test_the_highlight_memo_keeps_the_blocks_used_last(config):
     render_bodies([again], state)
     assert list(state.highlighted)[-1] == block and ("text", "old 1") in state.highlighted
     assert all(not body.highlighted for body in state.rendered.values())
+
+
+def test_contents_drop_a_headings_trailing_colon_but_the_heading_keeps_it():
+    out = render_markdown("## 题目\n\n正文。\n\n### 示例 1:\n\n输入\n\n### 提示：\n\n无")
+    assert [h.text for h in out.toc] == ["题目", "示例 1", "提示"]
+    assert ">示例 1:</h3>" in out.html and ">提示：</h3>" in out.html

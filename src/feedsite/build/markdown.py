@@ -277,5 +277,7 @@ def _anchor_headings(tokens: list[Token], plain, known: Mapping[str, str]
         tok.attrSet("id", anchor)
         level = int(tok.tag[1])
         if level in _TOC_LEVELS:
-            toc.append(Heading(level=level, text=text, anchor=anchor, html=inline_markup(text)))
+            # `示例 1:` introduces what follows it; in the contents the colon points at nothing.
+            label = text.rstrip(":\uff1a ") or text
+            toc.append(Heading(level=level, text=label, anchor=anchor, html=inline_markup(label)))
     return tuple(toc), tuple(slugged)

@@ -13,7 +13,8 @@ import re
 from .pieces import CODE, HEADING, ITEM, PARA, Pieces
 
 _LEETCODE = re.compile(r"^\d+\. \S+(?: \S+)* 题目 ")
-_SECTION = {"题目": 2, "题解": 2, "提示:": 2, "提示\uff1a": 2}
+# 提示 (the constraints) belongs to the statement, as its examples do.
+_SECTION = {"题目": 2, "题解": 2, "提示:": 3, "提示\uff1a": 3}
 _EXAMPLE = re.compile(r"示例$")
 _EXAMPLE_NUMBER = re.compile(r"\d+[:\uff1a]$")
 _LINE_START = re.compile(r"(输入|输出|解释|说明)[:\uff1a]")
@@ -52,7 +53,7 @@ def mark_leetcode(lay: Pieces) -> set[int]:
         lay.mark(after, PARA)
         owned.update(range(first, after + 1))
         end = headings[k + 1][0] if k + 1 < len(headings) else n
-        if level == 3:
+        if lay.piece(first).startswith("示例"):
             owned.update(_mark_example(lay, after, end))
         elif lay.piece(first).startswith("提示"):
             _mark_constraints(lay, after, end)
