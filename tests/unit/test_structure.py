@@ -41,7 +41,8 @@ def test_math_of_every_real_article_survives_byte_for_byte():
 
 def test_only_markup_and_line_breaks_are_added():
     for line in LINES:
-        body = restore(line)
+        body = re.sub(r"(?<=\n- )\*\*(.+?)\*\*", r"\1", "\n" + restore(line))[1:]  # bold labels
+        assert "**" not in body  # a source `*` comes escaped: bold is only ever a label's
         stripped = re.sub(r"(^|\n\n?)(#{2,4} |- |```\n?)?", " ", body).replace("```", "").replace("\\", "")
         assert stripped.replace(" ", "") == line.replace("\\", "").replace(" ", "")
 

@@ -19,6 +19,7 @@ from functools import lru_cache
 from ..spans import PROSE, split_spans
 from .blocks import SECTION_WORDS, layout
 from .leetcode import is_leetcode
+from .phrases import is_phrase
 from .pieces import CODE, HEADING, ITEM, Block, prose_mask
 
 # Kept for titles.py: section words are never a title.
@@ -31,6 +32,10 @@ _UNESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 # At the start of a block these would open a list, quote or heading.
 _BLOCK_START = re.compile(r"^(\d+)([.)])|^([-+=])")
 _PREFIX = re.compile(r"^(?:#{2,4} |- )")
+# A list line that opens with a short label and its colon (`内存瓶颈:中间矩阵…`,
+# `密度估计 :给定…`) had it in bold before the feed dropped the markup.
+_LABEL = re.compile(r"([^\s,，。;；:：()（）、\\`*_\[\]<>#|&~]{1,12})(?= ?[:\uff1a])")
+_BOLD_LABEL = re.compile(r"^- \*\*(.+?)\*\*")  # a source `*` is always escaped: `**` is ours
 _CODE_BLOCK = re.compile(r"(?:^|(?<=\n\n))```\n(.*?)\n```(?=\n\n|$)", re.S)
 
 __all__ = ["LEADING_SECTIONS", "is_leetcode", "restore", "unmark", "blocks_of"]
@@ -64,6 +69,11 @@ def _render(text: str, block: Block, prose: bytes) -> str:
     if block.kind == HEADING:
         return "#" * block.level + " " + body
     if block.kind == ITEM:
+        label = _LABEL.match(text, block.start, block.end)
+        # Only where the label is copied as it is: nothing escaped at the line's start.
+        if label and all(prose[block.start:label.end() + 2]) and is_phrase(label.group(1)) \
+                and body.startswith(label.group(1)):
+            return f"- **{label.group(1)}**{body[len(label.group(1)):]}"
         return "- " + body
     return body
 
@@ -100,7 +110,7 @@ def unmark(body: str) -> str:
 def _unmark_blocks(chunk: str) -> list[str]:
     out = []
     for block in re.split(r"\n\n?", chunk.strip("\n")) if chunk.strip("\n") else []:
-        out.append(_unescape(_PREFIX.sub("", block, count=1)))
+        out.append(_unescape(_PREFIX.sub("", _BOLD_LABEL.sub(r"- \1", block, count=1), count=1)))
     return out
 
 
